@@ -1,0 +1,99 @@
+package io.hypernet.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Applies the SPEC §2 defaults and rules to configuration rows. */
+public final class ConfigValidator {
+  private final SizeLimits limits;
+
+  public ConfigValidator(SizeLimits limits) {
+    this.limits = limits;
+  }
+
+  /** The outcome for a whole configurations table. */
+  public record Result(List<HypernetConfig> valid, List<InvalidConfig> invalid) {
+    public boolean isEmpty() {
+      return valid.isEmpty() && invalid.isEmpty();
+    }
+  }
+
+  public Result validate(List<ConfigRow> rows) {
+    Map<String, List<ConfigRow>> byId = new LinkedHashMap<>();
+    List<InvalidConfig> invalid = new ArrayList<>();
+    for (ConfigRow row : rows) {
+      if (row.configId() == null) {
+        invalid.add(new InvalidConfig(null, "config_id is null in " + row.source()));
+      } else {
+        byId.computeIfAbsent(row.configId(), k -> new ArrayList<>()).add(row);
+      }
+    }
+    List<HypernetConfig> valid = new ArrayList<>();
+    for (Map.Entry<String, List<ConfigRow>> e : byId.entrySet()) {
+      if (e.getValue().size() > 1) {
+        invalid.add(new InvalidConfig(e.getKey(),
+            "duplicate config_id: " + e.getValue().size() + " rows in the configurations"));
+        continue;
+      }
+      ConfigRow row = e.getValue().get(0);
+      String problem = problemOf(row);
+      if (problem != null) {
+        invalid.add(new InvalidConfig(row.configId(), problem));
+      } else {
+        valid.add(build(row));
+      }
+    }
+    return new Result(List.copyOf(valid), List.copyOf(invalid));
+  }
+
+  private String problemOf(ConfigRow row) {
+    String sizes = firstNonNull(
+        positive("l", row.l(), null),
+        positive("n", row.n(), null),
+        positive("D", row.d(), null),
+        positive("hidden_dim", row.hiddenDim(), HypernetConfig.DEFAULT_HIDDEN_DIM));
+    if (sizes != null) {
+      return sizes;
+    }
+    try {
+      Activation.parse(row.activation());
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    if (Boolean.FALSE.equals(row.isStatic())) {
+      return row.weights() == null
+          ? "static=false needs a weights path"
+          : "static=false with imported weights (" + row.weights()
+              + ") is not supported by this version; only seed-derived (static) hypernets are";
+    }
+    return limits.check(row.l(), row.n(), row.d(), hidden(row));
+  }
+
+  private static String positive(String column, Integer value, Integer defaultValue) {
+    if (value == null) {
+      return defaultValue == null ? column + " is missing (null)" : null;
+    }
+    return value > 0 ? null : column + " must be > 0, got " + value;
+  }
+
+  private static String firstNonNull(String... values) {
+    for (String v : values) {
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private static int hidden(ConfigRow row) {
+    return row.hiddenDim() == null ? HypernetConfig.DEFAULT_HIDDEN_DIM : row.hiddenDim();
+  }
+
+  private static HypernetConfig build(ConfigRow row) {
+    return new HypernetConfig(row.configId(), row.l(), row.n(), row.d(), hidden(row),
+        row.seed() == null ? HypernetConfig.DEFAULT_SEED : row.seed(),
+        Activation.parse(row.activation()));
+  }
+}

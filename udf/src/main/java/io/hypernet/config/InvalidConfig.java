@@ -1,0 +1,11 @@
+package io.hypernet.config;
+
+import java.io.Serializable;
+
+/**
+ * A configuration that cannot be built, with the reason; all its input rows are rejected with
+ * {@code reason = "invalid_config: " + reason}.
+ *
+ * @param configId the key as read (null when the key itself is missing)
+ */
+public record InvalidConfig(String configId, String reason) implements Serializable {}

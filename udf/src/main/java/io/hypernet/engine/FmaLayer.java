@@ -1,0 +1,70 @@
+package io.hypernet.engine;
+
+/**
+ * A frozen {@code Linear(k, n)} layer evaluated as one fused multiply-add chain per output:
+ * {@code y[i] = fma(A[i][k-1], x[k-1], … fma(A[i][0], x[0], b[i]))}. Every output element is the
+ * same chain of correctly rounded FMAs whatever the batch, blocking, vector width or thread, so
+ * results are bit-identical across batch sizes, partitionings and machines.
+ */
+final class FmaLayer {
+  /** The vector kernel needs {@code --add-modules=jdk.incubator.vector}; without it, scalar. */
+  static final boolean VECTORIZED =
+      ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+  final int inputs;
+  final int outputs;
+  /** A, [outputs × inputs] row-major (as nn.Linear stores it). */
+  final float[] weight;
+  final float[] bias;
+  /** A transposed into column panels of {@link VectorFmaKernel#PANEL} outputs; null if scalar. */
+  final float[] panels;
+  final int panelCount;
+
+  FmaLayer(int inputs, int outputs, float[] weight, float[] bias) {
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.weight = weight;
+    this.bias = bias;
+    if (VECTORIZED) {
+      this.panelCount = outputs / VectorFmaKernel.PANEL;
+      this.panels = VectorFmaKernel.pack(weight, inputs, panelCount);
+    } else {
+      this.panelCount = 0;
+      this.panels = null;
+    }
+  }
+
+  /** Implementation label for logs and reports. */
+  static String implementation() {
+    return VECTORIZED ? "vector-fma(" + VectorFmaKernel.LANES + " lanes)" : "scalar-fma";
+  }
+
+  /** y[r] = A·x[r] + b for {@code rows} rows; x is [rows × inputs], y is [rows × outputs]. */
+  void apply(float[] x, int rows, float[] y) {
+    if (VECTORIZED) {
+      VectorFmaKernel.multiply(this, x, rows, y);
+    }
+    scalarColumns(x, rows, y, panelCount * (VECTORIZED ? VectorFmaKernel.PANEL : 0));
+  }
+
+  /** The same FMA chain, one element at a time, for outputs [fromColumn, outputs). */
+  private void scalarColumns(float[] x, int rows, float[] y, int fromColumn) {
+    for (int r = 0; r < rows; r++) {
+      int xOff = r * inputs;
+      int yOff = r * outputs;
+      for (int i = fromColumn; i < outputs; i++) {
+        float acc = bias[i];
+        int aOff = i * inputs;
+        for (int k = 0; k < inputs; k++) {
+          acc = Math.fma(weight[aOff + k], x[xOff + k], acc);
+        }
+        y[yOff + i] = acc;
+      }
+    }
+  }
+
+  long sizeInBytes() {
+    long floats = (long) weight.length + bias.length + (panels == null ? 0 : panels.length);
+    return floats * Float.BYTES;
+  }
+}
