@@ -1,0 +1,86 @@
+package io.hypernet.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reconciles a dataset of w vectors against a {@link HypernetCatalog}: the entry point shared by
+ * the batch job and any other Spark front end. Rows flow as Catalyst {@link InternalRow}s through
+ * {@code mapPartitions}, so W goes from the engine's float[] to Parquet without boxing.
+ */
+public final class HypernetReconciler {
+  private HypernetReconciler() {}
+
+  public static Reconciliation reconcile(SparkSession spark, Dataset<Row> input,
+      HypernetCatalog catalog, ReconcileOptions options) {
+    Dataset<Row> classified =
+        RowClassifier.classify(input, catalog.configsFrame(spark), options);
+    Column reason = col(RowClassifier.REASON);
+
+    List<Column> inputColumns = new ArrayList<>();
+    for (String name : input.columns()) {
+      inputColumns.add(input.col(name));
+    }
+    inputColumns.add(reason);
+    inputColumns.add(col(RowClassifier.REASON_DETAIL));
+    Dataset<Row> rejected = classified.filter(reason.isNotNull())
+        .select(inputColumns.toArray(new Column[0]));
+
+    DataType idType = RowClassifier.typeOf(input.schema(), options.idColumn());
+    RDD<InternalRow> valid = classified.filter(reason.isNull())
+        .select(input.col(options.idColumn()), input.col(options.configColumn()),
+            col(RowClassifier.W_FLOAT))
+        .queryExecution().toRdd();
+    ReconcileMetrics metrics = new ReconcileMetrics(spark.sparkContext());
+    RDD<InternalRow> rows = valid.toJavaRDD()
+        .mapPartitions(new PartitionFunction(catalog, options, idType, metrics)).rdd();
+    Dataset<Row> reconciled =
+        spark.internalCreateDataFrame(rows, outputSchema(idType, options), false);
+    return new Reconciliation(reconciled, rejected, metrics);
+  }
+
+  /** SPEC §5: id (the input's type), config_id, n, D, W as array&lt;float&gt; row-major. */
+  public static StructType outputSchema(DataType idType, ReconcileOptions options) {
+    return new StructType()
+        .add(options.idColumn(), idType, false)
+        .add(options.configColumn(), DataTypes.StringType, false)
+        .add("n", DataTypes.IntegerType, false)
+        .add("D", DataTypes.IntegerType, false)
+        .add("W", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+  }
+
+  private static final class PartitionFunction
+      implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+    private static final long serialVersionUID = 1L;
+    private final HypernetCatalog catalog;
+    private final ReconcileOptions options;
+    private final DataType idType;
+    private final ReconcileMetrics metrics;
+
+    PartitionFunction(HypernetCatalog catalog, ReconcileOptions options, DataType idType,
+        ReconcileMetrics metrics) {
+      this.catalog = catalog;
+      this.options = options;
+      this.idType = idType;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+      return new PartitionReconciler(rows, catalog, options, idType, metrics);
+    }
+  }
+}

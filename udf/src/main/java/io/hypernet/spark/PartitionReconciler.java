@@ -1,0 +1,209 @@
+package io.hypernet.spark;
+
+import io.hypernet.config.HypernetConfig;
+import io.hypernet.engine.ReconciliationEngine;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-partition core: streams classified rows ({@code id, config_id, w}) into per-config
+ * batches, runs each full batch through the executor's engine, and yields
+ * {@code (id, config_id, n, D, W)} rows. Memory is bounded by the batch sizes, never by the
+ * partition: at most {@code 4 × batch} rows wait across configurations before the fullest batch
+ * is flushed early.
+ */
+final class PartitionReconciler implements Iterator<InternalRow> {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionReconciler.class);
+
+  private final Iterator<InternalRow> input;
+  private final HypernetCatalog catalog;
+  private final ReconcileOptions options;
+  private final DataType idType;
+  private final ReconcileMetrics metrics;
+  private final ReconciliationEngine engine;
+  private final Map<UTF8String, Pending> pending = new HashMap<>();
+  private final List<ExecutorReconcilers.Lease> leases = new ArrayList<>();
+  private final int maxPendingRows;
+  private int pendingRows;
+  private float[] out = new float[0];
+  private Pending emitting;
+  private int emitIndex;
+  private int emitCount;
+  private long rowsDone;
+
+  PartitionReconciler(Iterator<InternalRow> input, HypernetCatalog catalog,
+      ReconcileOptions options, DataType idType, ReconcileMetrics metrics) {
+    this.input = input;
+    this.catalog = catalog;
+    this.options = options;
+    this.idType = idType;
+    this.metrics = metrics;
+    this.maxPendingRows = 4 * options.batchSize();
+    this.engine = ExecutorReconcilers.get().engine(options.engine(), assignedGpu());
+    metrics.recordEngine(engine.description());
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      // Leases are returned even when the task fails or is killed half-way.
+      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> releaseLeases());
+    }
+  }
+
+  /** The GPU Spark assigned to this task (spark.task.resource.gpu.amount), or -1. */
+  private static int assignedGpu() {
+    TaskContext task = TaskContext.get();
+    if (task == null) {
+      return -1;
+    }
+    ResourceInformation gpu = task.resourcesJMap().get("gpu");
+    if (gpu == null || gpu.addresses().length == 0) {
+      return -1;
+    }
+    return Integer.parseInt(gpu.addresses()[0].trim());
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (emitIndex >= emitCount) {
+      if (!flushNextBatch()) {
+        releaseLeases();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public InternalRow next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    int size = emitting.config.outputSize();
+    int i = emitIndex++;
+    UnsafeArrayData w = UnsafeArrayData.fromPrimitiveArray(out,
+        Platform.FLOAT_ARRAY_OFFSET + i * size * Float.BYTES, size, Float.BYTES);
+    return new GenericInternalRow(new Object[] {emitting.ids[i], emitting.configId,
+        emitting.config.n(), emitting.config.d(), w});
+  }
+
+  /** Reads input until a batch is ready, computes it into {@link #out}; false at the end. */
+  private boolean flushNextBatch() {
+    while (input.hasNext()) {
+      InternalRow row = input.next();
+      Pending batch = pendingFor(row.getUTF8String(1));
+      batch.add(row);
+      pendingRows++;
+      if (batch.count == batch.capacity) {
+        compute(batch);
+        return true;
+      }
+      if (pendingRows >= maxPendingRows) {
+        compute(fullest());
+        return true;
+      }
+    }
+    Pending rest = fullest();
+    if (rest == null || rest.count == 0) {
+      return false;
+    }
+    compute(rest);
+    return true;
+  }
+
+  private Pending fullest() {
+    Pending best = null;
+    for (Pending p : pending.values()) {
+      if (best == null || p.count > best.count) {
+        best = p;
+      }
+    }
+    return best;
+  }
+
+  private Pending pendingFor(UTF8String configId) {
+    Pending batch = pending.get(configId);
+    if (batch == null) {
+      UTF8String key = configId.copy();
+      HypernetConfig config = catalog.validConfigs().get(key.toString());
+      ExecutorReconcilers.Lease lease =
+          ExecutorReconcilers.get().lease(engine, catalog.broadcastOf(key.toString()));
+      leases.add(lease);
+      batch = new Pending(key, config, lease, options.batchSizeFor(config.outputSize()));
+      pending.put(key, batch);
+    }
+    return batch;
+  }
+
+  private void compute(Pending batch) {
+    int needed = batch.capacity * batch.config.outputSize();
+    if (out.length < needed) {
+      out = new float[needed];
+    }
+    batch.lease.reconciler().reconcile(batch.w, batch.count, out);
+    emitting = batch;
+    emitIndex = 0;
+    emitCount = batch.count;
+    pendingRows -= batch.count;
+    batch.count = 0;
+    rowsDone += emitCount;
+    metrics.recordRows(emitCount);
+  }
+
+  private void releaseLeases() {
+    if (!leases.isEmpty()) {
+      LOG.debug("partition done: {} rows on {}, {} configuration(s); cache {}", rowsDone,
+          engine.description(), leases.size(), ExecutorReconcilers.get().stats());
+    }
+    leases.forEach(ExecutorReconcilers.Lease::close);
+    leases.clear();
+  }
+
+  /** Rows of one configuration waiting for their engine call. */
+  private final class Pending {
+    final UTF8String configId;
+    final HypernetConfig config;
+    final ExecutorReconcilers.Lease lease;
+    final int capacity;
+    final int l;
+    final float[] w;
+    final Object[] ids;
+    int count;
+
+    Pending(UTF8String configId, HypernetConfig config, ExecutorReconcilers.Lease lease,
+        int capacity) {
+      this.configId = configId;
+      this.config = config;
+      this.lease = lease;
+      this.capacity = capacity;
+      this.l = config.l();
+      this.w = new float[capacity * l];
+      this.ids = new Object[capacity];
+    }
+
+    void add(InternalRow row) {
+      Object id = row.get(0, idType);
+      // Input rows are reused buffers: strings must be copied, binary is already a copy.
+      ids[count] = id instanceof UTF8String ? ((UTF8String) id).copy() : id;
+      ArrayData values = row.getArray(2);
+      int offset = count * l;
+      for (int j = 0; j < l; j++) {
+        w[offset + j] = values.getFloat(j);
+      }
+      count++;
+    }
+  }
+}

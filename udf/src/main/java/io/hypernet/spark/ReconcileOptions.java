@@ -1,0 +1,76 @@
+package io.hypernet.spark;
+
+import io.hypernet.engine.EngineKind;
+import java.io.Serializable;
+
+/**
+ * How to reconcile: engine, batch size and the input column names. Immutable; the {@code with}
+ * methods return modified copies.
+ */
+public final class ReconcileOptions implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Rows per engine call; at n·D=4096 a batch of W is 16 MiB. */
+  public static final int DEFAULT_BATCH_SIZE = 1024;
+  /** Cap on one batch of W (floats), so huge n·D shrinks the batch instead of the heap. */
+  public static final long MAX_BATCH_OUTPUT_FLOATS = 16L << 20;
+
+  private final EngineKind engine;
+  private final int batchSize;
+  private final String idColumn;
+  private final String configColumn;
+  private final String wColumn;
+
+  private ReconcileOptions(EngineKind engine, int batchSize, String idColumn, String configColumn,
+      String wColumn) {
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
+    }
+    this.engine = engine;
+    this.batchSize = batchSize;
+    this.idColumn = idColumn;
+    this.configColumn = configColumn;
+    this.wColumn = wColumn;
+  }
+
+  public static ReconcileOptions defaults() {
+    return new ReconcileOptions(EngineKind.AUTO, DEFAULT_BATCH_SIZE, "id", "config_id", "w");
+  }
+
+  public ReconcileOptions withEngine(EngineKind value) {
+    return new ReconcileOptions(value, batchSize, idColumn, configColumn, wColumn);
+  }
+
+  public ReconcileOptions withBatchSize(int value) {
+    return new ReconcileOptions(engine, value, idColumn, configColumn, wColumn);
+  }
+
+  public ReconcileOptions withColumns(String id, String configId, String w) {
+    return new ReconcileOptions(engine, batchSize, id, configId, w);
+  }
+
+  public EngineKind engine() {
+    return engine;
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** The batch size for one configuration, shrunk so a batch of W stays under the cap. */
+  public int batchSizeFor(int outputSize) {
+    return (int) Math.max(1, Math.min(batchSize, MAX_BATCH_OUTPUT_FLOATS / outputSize));
+  }
+
+  public String idColumn() {
+    return idColumn;
+  }
+
+  public String configColumn() {
+    return configColumn;
+  }
+
+  public String wColumn() {
+    return wColumn;
+  }
+}

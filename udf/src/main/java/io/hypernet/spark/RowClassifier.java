@@ -1,0 +1,122 @@
+package io.hypernet.spark;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Decides, with Spark SQL expressions, whether each input row can be reconciled: it joins the
+ * row to its configuration and sets {@code reason} (a {@link RejectReason} code) and
+ * {@code reason_detail} (a sentence naming the values) to null for good rows. Both the output and
+ * the rejects are filtered from this one classification, so in = written + rejected by design.
+ */
+final class RowClassifier {
+  static final String REASON = "reason";
+  static final String REASON_DETAIL = "reason_detail";
+  /** w as array&lt;float&gt;, whatever the input type was. */
+  static final String W_FLOAT = "__hn_w";
+
+  private static final Set<DataType> ID_TYPES = Set.of(DataTypes.LongType, DataTypes.IntegerType,
+      DataTypes.ShortType, DataTypes.ByteType, DataTypes.StringType, DataTypes.BinaryType);
+
+  private RowClassifier() {}
+
+  /** One check of the chain: when {@code condition} holds, the row is rejected. */
+  private record Rule(RejectReason reason, Column condition, Column detail) {}
+
+  static Dataset<Row> classify(Dataset<Row> input, Dataset<Row> configs, ReconcileOptions o) {
+    StructType schema = input.schema();
+    DataType idType = typeOf(schema, o.idColumn());
+    if (!ID_TYPES.contains(idType)) {
+      throw new InputSchemaException("input column '" + o.idColumn() + "' has type "
+          + idType.simpleString() + "; expected long, int, short, byte, string or binary");
+    }
+    DataType configType = typeOf(schema, o.configColumn());
+    if (!configType.equals(DataTypes.StringType)) {
+      throw new InputSchemaException("input column '" + o.configColumn() + "' has type "
+          + configType.simpleString() + "; expected string");
+    }
+    Column wFloat = floatArray(col(o.wColumn()), typeOf(schema, o.wColumn()), o.wColumn());
+
+    Column id = col(o.idColumn());
+    Column configId = col(o.configColumn());
+    Column w = col(W_FLOAT);
+    Column quotedConfig = concat(lit("configuration '"), configId, lit("'"));
+    List<Rule> rules = Arrays.asList(
+        new Rule(RejectReason.NULL_ID, id.isNull(), lit("id is null")),
+        new Rule(RejectReason.NULL_CONFIG_ID, configId.isNull(), lit("config_id is null")),
+        new Rule(RejectReason.UNKNOWN_CONFIG_ID, col(HypernetCatalog.CFG_ID).isNull(),
+            concat(quotedConfig, lit(" is not in the configurations"))),
+        new Rule(RejectReason.INVALID_CONFIG, col(HypernetCatalog.CFG_INVALID).isNotNull(),
+            concat(quotedConfig, lit(" is invalid: "), col(HypernetCatalog.CFG_INVALID))),
+        new Rule(RejectReason.NULL_W, w.isNull(), lit("w is null")),
+        new Rule(RejectReason.WRONG_W_LENGTH, size(w).notEqual(col(HypernetCatalog.CFG_L)),
+            concat(lit("w has "), size(w), lit(" elements but "), quotedConfig,
+                lit(" has l="), col(HypernetCatalog.CFG_L))),
+        new Rule(RejectReason.NULL_W_ELEMENT, exists(w, x -> x.isNull()),
+            lit("w has a null element")),
+        new Rule(RejectReason.NON_FINITE_W,
+            exists(w, x -> isnan(x).or(x.equalTo(lit(Float.POSITIVE_INFINITY)))
+                .or(x.equalTo(lit(Float.NEGATIVE_INFINITY)))),
+            lit("w has a NaN or infinite element (as float32)")));
+
+    Column reason = null;
+    Column detail = null;
+    for (Rule rule : rules) {
+      reason = reason == null ? when(rule.condition(), lit(rule.reason().code()))
+          : reason.when(rule.condition(), lit(rule.reason().code()));
+      detail = detail == null ? when(rule.condition(), rule.detail())
+          : detail.when(rule.condition(), rule.detail());
+    }
+    return input
+        .withColumn(W_FLOAT, wFloat)
+        .join(broadcast(configs), configId.equalTo(col(HypernetCatalog.CFG_ID)), "left_outer")
+        .withColumn(REASON, reason)
+        .withColumn(REASON_DETAIL, detail);
+  }
+
+  static DataType typeOf(StructType schema, String column) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(column)) {
+        return f.dataType();
+      }
+    }
+    throw new InputSchemaException("input has no column '" + column + "' (columns: "
+        + String.join(", ", schema.fieldNames()) + ")");
+  }
+
+  private static Column floatArray(Column w, DataType type, String name) {
+    if (type instanceof ArrayType) {
+      DataType element = ((ArrayType) type).elementType();
+      if (element.equals(DataTypes.FloatType)) {
+        return w;
+      }
+      if (element.equals(DataTypes.DoubleType)) {
+        return w.cast(DataTypes.createArrayType(DataTypes.FloatType));
+      }
+    }
+    if (type.equals(SQLDataTypes.VectorType())) {
+      return org.apache.spark.ml.functions.vector_to_array(w, "float32");
+    }
+    throw new InputSchemaException("input column '" + name + "' has type " + type.simpleString()
+        + "; expected array<float>, array<double> or a Spark ML vector");
+  }
+}
