@@ -1,0 +1,44 @@
+package io.hypernet.job;
+
+import java.io.PrintWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/hypernet} and {@code spark-submit --class io.hypernet.job.HypernetCli}. */
+@Command(name = "hypernet", mixinStandardHelpOptions = true, version = "hypernet-spark 0.1.0",
+    description = "Materialises hypernet-reconciled parameter matrices W from w vectors with Spark.",
+    subcommands = {RunCommand.class, GenerateCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
+public final class HypernetCli {
+  private static final Logger LOG = LoggerFactory.getLogger(HypernetCli.class);
+
+  public static void main(String[] args) {
+    System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+        args));
+  }
+
+  /** Runs a command line and returns its exit code (SPEC §6) instead of exiting. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new HypernetCli()).setOut(out).setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof JobFailure) {
+        err.println("hypernet: " + e.getMessage());
+        err.flush();
+        return ((JobFailure) e).exitCode();
+      }
+      LOG.error("run failed", e);
+      err.println("hypernet: failed: " + e);
+      err.flush();
+      return 1;
+    });
+    // Bad flags are an invalid invocation: exit 2, like bad inputs.
+    cli.setParameterExceptionHandler((e, a) -> {
+      e.getCommandLine().getErr().println("hypernet: " + e.getMessage());
+      e.getCommandLine().usage(e.getCommandLine().getErr());
+      return JobFailure.INVALID_INPUT;
+    });
+    return cli.execute(args);
+  }
+}

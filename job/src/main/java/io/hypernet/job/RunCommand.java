@@ -1,0 +1,121 @@
+package io.hypernet.job;
+
+import io.hypernet.engine.EngineKind;
+import io.hypernet.job.io.OutputPublisher;
+import io.hypernet.job.report.RunReport;
+import io.hypernet.spark.ReconcileOptions;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code hypernet run}: reconcile w vectors from Parquet into W matrices in Parquet. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Reads w vectors and configurations from Parquet, computes every W and writes",
+        "the output, the rejected rows and _report.json; published only when complete.",
+        "Exit codes: 0 success (rejects allowed), 2 invalid invocation or inputs (nothing",
+        "written), 3 bad rows over the policy (nothing published), 1 anything else."})
+final class RunCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--input", required = true, paramLabel = "PATH",
+      description = "Parquet w vectors: id, config_id, w (array<float|double> or ML vector).")
+  String input;
+
+  @Option(names = "--configs", required = true, paramLabel = "PATH",
+      description = "Parquet configurations (config_id, l, n, D, hidden_dim, seed, ...).")
+  String configs;
+
+  @Option(names = "--output", required = true, paramLabel = "PATH",
+      description = "Output directory: id, config_id, n, D, W (array<float>, row-major).")
+  String output;
+
+  @Option(names = "--rejects", paramLabel = "PATH",
+      description = "Rejected rows (input columns + reason). Default: <output>/_rejects.")
+  String rejects;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master; default: spark-submit's, else local[*].")
+  String master;
+
+  @Option(names = "--engine", defaultValue = "auto", paramLabel = "auto|djl|jvm",
+      description = "Compute engine (default ${DEFAULT-VALUE}: DJL PyTorch if it loads, else JVM).")
+  String engine;
+
+  @Option(names = "--batch-size", defaultValue = "" + ReconcileOptions.DEFAULT_BATCH_SIZE,
+      paramLabel = "ROWS", description = "Rows per engine call (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--on-bad-row", defaultValue = "reject", paramLabel = "reject|fail",
+      description = "reject: write bad rows to the rejects (default); fail: exit 3.")
+  String onBadRow;
+
+  @Option(names = "--max-reject-fraction", defaultValue = "1.0", paramLabel = "F",
+      description = "Exit 3 without publishing when rejected/in exceeds F (default ${DEFAULT-VALUE}).")
+  double maxRejectFraction;
+
+  @Option(names = "--mode", defaultValue = "error", paramLabel = "error|overwrite",
+      description = "When the output exists: error (exit 2, default) or overwrite.")
+  String mode;
+
+  @Option(names = "--id-column", defaultValue = "id", paramLabel = "NAME") String idColumn;
+
+  @Option(names = "--config-column", defaultValue = "config_id", paramLabel = "NAME")
+  String configColumn;
+
+  @Option(names = "--w-column", defaultValue = "w", paramLabel = "NAME") String wColumn;
+
+  @Option(names = "--max-weights-mb", defaultValue = "0", paramLabel = "MB",
+      description = "Largest hypernet to build and broadcast; default a quarter of the driver "
+          + "heap, at most 2048.")
+  long maxWeightsMb;
+
+  @Override
+  public Integer call() {
+    RunSettings settings = settings();
+    SparkSession spark = SparkSessions.start("hypernet run", master);
+    try {
+      RunReport report = new ReconcileJob(spark, settings).run();
+      spec.commandLine().getOut().println("hypernet run " + report.summary());
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  RunSettings settings() {
+    if (batchSize <= 0) {
+      throw JobFailure.invalidInput("--batch-size must be > 0, got " + batchSize);
+    }
+    if (!(maxRejectFraction >= 0 && maxRejectFraction <= 1)) {
+      throw JobFailure.invalidInput("--max-reject-fraction must be in [0, 1], got "
+          + maxRejectFraction);
+    }
+    boolean failOnBadRow = switch (onBadRow.toLowerCase(Locale.ROOT)) {
+      case "reject" -> false;
+      case "fail" -> true;
+      default -> throw JobFailure.invalidInput("--on-bad-row must be reject or fail, got "
+          + onBadRow);
+    };
+    OutputPublisher.Mode outputMode;
+    try {
+      outputMode = OutputPublisher.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw JobFailure.invalidInput("--mode must be error or overwrite, got " + mode);
+    }
+    EngineKind engineKind;
+    try {
+      engineKind = EngineKind.parse(engine);
+    } catch (IllegalArgumentException e) {
+      throw JobFailure.invalidInput("--engine: " + e.getMessage());
+    }
+    ReconcileOptions options = ReconcileOptions.defaults().withEngine(engineKind)
+        .withBatchSize(batchSize).withColumns(idColumn, configColumn, wColumn);
+    return new RunSettings(input, configs, output, rejects, options, outputMode, failOnBadRow,
+        maxRejectFraction, maxWeightsMb << 20);
+  }
+}

@@ -1,0 +1,29 @@
+package io.hypernet.job;
+
+import io.hypernet.job.io.OutputPublisher;
+import io.hypernet.spark.ReconcileOptions;
+
+/**
+ * Everything one reconciliation run needs, as given on the command line.
+ *
+ * @param rejects where rejected rows go; null means {@code <output>/_rejects}
+ * @param maxRejectFraction fail (exit 3) when rejected/in exceeds it; 1.0 never fails
+ * @param failOnBadRow fail (exit 3) on the first rejected row instead of rejecting it
+ * @param maxWeightsBytes the per-configuration weight budget; 0 means the driver's default
+ */
+public record RunSettings(
+    String input,
+    String configs,
+    String output,
+    String rejects,
+    ReconcileOptions options,
+    OutputPublisher.Mode mode,
+    boolean failOnBadRow,
+    double maxRejectFraction,
+    long maxWeightsBytes) {
+
+  /** True when rejects are written inside the output directory (and published with it). */
+  public boolean rejectsInsideOutput() {
+    return rejects == null;
+  }
+}

@@ -1,0 +1,133 @@
+package io.hypernet.job.io;
+
+import io.hypernet.config.ConfigRow;
+import io.hypernet.job.JobFailure;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
+/** Reads the two Parquet inputs, turning unreadable paths and wrong schemas into exit 2. */
+public final class ParquetInputs {
+  private ParquetInputs() {}
+
+  /** SPEC §2 columns and the types they may have (ints may also be stored as longs). */
+  private static final Map<String, List<DataType>> CONFIG_COLUMNS = Map.of(
+      "config_id", List.of(DataTypes.StringType),
+      "l", List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.ShortType),
+      "n", List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.ShortType),
+      "D", List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.ShortType),
+      "hidden_dim", List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.ShortType),
+      "seed", List.of(DataTypes.LongType, DataTypes.IntegerType),
+      "static", List.of(DataTypes.BooleanType),
+      "activation", List.of(DataTypes.StringType),
+      "weights", List.of(DataTypes.StringType));
+  private static final List<String> REQUIRED = List.of("config_id", "l", "n", "D");
+
+  /** The w vectors as a lazily read Dataset. */
+  public static Dataset<Row> readVectors(SparkSession spark, String path) {
+    return read(spark, path, "input");
+  }
+
+  /**
+   * The configurations, collected to the driver: one row per hypernet, so small by nature, and
+   * the driver needs them to build the weights.
+   */
+  public static List<ConfigRow> readConfigs(SparkSession spark, String path) {
+    Dataset<Row> configs = read(spark, path, "configs");
+    for (String column : REQUIRED) {
+      if (!List.of(configs.columns()).contains(column)) {
+        throw JobFailure.invalidInput("configs " + path + ": required column '" + column
+            + "' is missing (columns: " + String.join(", ", configs.columns()) + ")");
+      }
+    }
+    for (StructField field : configs.schema().fields()) {
+      List<DataType> allowed = CONFIG_COLUMNS.get(field.name());
+      if (allowed != null && !allowed.contains(field.dataType())) {
+        throw JobFailure.invalidInput("configs " + path + ": column '" + field.name()
+            + "' has type " + field.dataType().simpleString() + "; expected "
+            + allowed.get(0).simpleString());
+      }
+    }
+    List<ConfigRow> rows = new ArrayList<>();
+    for (Row r : configs.collectAsList()) {
+      rows.add(new ConfigRow(r.getAs("config_id"), intOrNull(r, "l"), intOrNull(r, "n"),
+          intOrNull(r, "D"), intOrNull(r, "hidden_dim"), longOrNull(r, "seed"),
+          valueOrNull(r, "static"), valueOrNull(r, "activation"), valueOrNull(r, "weights"),
+          path));
+    }
+    return rows;
+  }
+
+  private static Dataset<Row> read(SparkSession spark, String path, String what) {
+    Path p = new Path(path);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) {
+        throw JobFailure.invalidInput(what + " path " + path + " does not exist");
+      }
+      FileStatus status = fs.getFileStatus(p);
+      if (status.isDirectory() && !hasDataFiles(fs, p)) {
+        throw JobFailure.invalidInput(what + " path " + path + " holds no Parquet files");
+      }
+    } catch (IOException e) {
+      throw new JobFailure(JobFailure.INVALID_INPUT, what + " path " + path
+          + " cannot be read: " + e.getMessage(), e);
+    }
+    try {
+      return spark.read().parquet(path);
+    } catch (RuntimeException e) {
+      throw new JobFailure(JobFailure.INVALID_INPUT, what + " path " + path
+          + " is not readable Parquet: " + firstLine(e), e);
+    }
+  }
+
+  private static boolean hasDataFiles(FileSystem fs, Path dir) throws IOException {
+    for (FileStatus child : fs.listStatus(dir)) {
+      String name = child.getPath().getName();
+      if (name.startsWith("_") || name.startsWith(".")) {
+        continue;
+      }
+      if (child.isFile() ? child.getLen() > 0 : hasDataFiles(fs, child.getPath())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String firstLine(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  private static boolean has(Row r, String column) {
+    return List.of(r.schema().fieldNames()).contains(column) && !r.isNullAt(r.fieldIndex(column));
+  }
+
+  private static Integer intOrNull(Row r, String column) {
+    if (!has(r, column)) {
+      return null;
+    }
+    long value = ((Number) r.getAs(column)).longValue();
+    // An out-of-int size is as invalid as a negative one; keep the sign for the message.
+    return value > Integer.MAX_VALUE ? Integer.MIN_VALUE : (int) value;
+  }
+
+  private static Long longOrNull(Row r, String column) {
+    return has(r, column) ? ((Number) r.getAs(column)).longValue() : null;
+  }
+
+  private static <T> T valueOrNull(Row r, String column) {
+    return has(r, column) ? r.getAs(column) : null;
+  }
+}

@@ -1,0 +1,85 @@
+package io.hypernet.job.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hypernet.config.InvalidConfig;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The run report, written as {@code _report.json} into the output and summarised on the console.
+ *
+ * @param rowsIn input rows
+ * @param rowsWritten rows in the output dataset
+ * @param rowsRejected rows in the rejects dataset
+ * @param rejectedByReason rejected rows per {@code reason} code
+ * @param perConfig written and rejected rows per config_id (null config_id as "&lt;null&gt;")
+ * @param durationsMs per phase, in run order, plus {@code total}
+ */
+@JsonIgnoreProperties(value = "accounting_holds", allowGetters = true)
+public record RunReport(
+    String status,
+    String applicationId,
+    String master,
+    String input,
+    String configs,
+    String output,
+    String rejects,
+    String engineRequested,
+    List<String> engines,
+    int batchSize,
+    long rowsIn,
+    long rowsWritten,
+    long rowsRejected,
+    Map<String, Long> rejectedByReason,
+    Map<String, ConfigCounts> perConfig,
+    int configurations,
+    List<InvalidConfig> invalidConfigs,
+    Map<String, Long> durationsMs) {
+
+  /** Rows of one configuration. */
+  public record ConfigCounts(long written, long rejected) {}
+
+  @JsonProperty("accounting_holds")
+  public boolean accountingHolds() {
+    return rowsIn == rowsWritten + rowsRejected;
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("report cannot be serialized", e);
+    }
+  }
+
+  public static RunReport fromJson(String json) {
+    try {
+      return JSON.readValue(json, RunReport.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("not a run report: " + e.getMessage(), e);
+    }
+  }
+
+  /** The console summary: one line of counts, one of where things are. */
+  public String summary() {
+    String reasons = rejectedByReason.isEmpty() ? ""
+        : rejectedByReason.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(", ", " (", ")"));
+    return String.format(Locale.ROOT,
+        "%s: %d rows in, %d written, %d rejected%s | %d configuration(s), %d invalid | "
+            + "engine %s | %.1f s%n  output:  %s%n  rejects: %s%n  report:  %s/_report.json",
+        status, rowsIn, rowsWritten, rowsRejected, reasons, configurations,
+        invalidConfigs.size(), String.join(",", engines),
+        durationsMs.getOrDefault("total", 0L) / 1000.0, output, rejects, output);
+  }
+}
