@@ -1,5 +1,6 @@
 package io.hypernet.spark;
 
+import io.hypernet.config.HypernetConfig;
 import io.hypernet.engine.BatchReconciler;
 import io.hypernet.engine.EngineKind;
 import io.hypernet.engine.Engines;
@@ -15,8 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one per-JVM cache of engines and loaded hypernets (like Iceberg's SparkExecutorCache): an
- * engine per (kind, GPU) for the JVM's lifetime, and loaded reconcilers per (engine, broadcast),
- * shared by all tasks, bounded in bytes with LRU eviction of unused entries, with stats.
+ * engine per (kind, GPU) for the JVM's lifetime, and loaded reconcilers per (engine,
+ * configuration), shared by all tasks, bounded in bytes with LRU eviction of unused entries.
+ *
+ * <p>Keyed by the configuration, not the broadcast id: broadcast ids restart with every
+ * SparkContext in a JVM (local mode, notebooks), while seeded weights are a pure function of the
+ * configuration, so a later run may safely reuse what an earlier one loaded.
  */
 public final class ExecutorReconcilers {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorReconcilers.class);
@@ -29,7 +34,7 @@ public final class ExecutorReconcilers {
 
   private final long maxBytes;
   private final Map<String, ReconciliationEngine> engines = new HashMap<>();
-  private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+  private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private long residentBytes;
   private long hits;
   private long misses;
@@ -50,9 +55,13 @@ public final class ExecutorReconcilers {
         k -> Engines.open(kind, gpuOrdinal));
   }
 
-  /** A lease on the hypernet of {@code weights} loaded into {@code engine}; close it after use. */
-  public synchronized Lease lease(ReconciliationEngine engine, Broadcast<HypernetWeights> weights) {
-    String key = engine.description() + "#" + weights.id();
+  /**
+   * A lease on the hypernet of {@code config} loaded into {@code engine}; its broadcast weights
+   * are only read on a miss. Close the lease after use.
+   */
+  public synchronized Lease lease(ReconciliationEngine engine, HypernetConfig config,
+      Broadcast<HypernetWeights> weights) {
+    Key key = new Key(engine.description(), config);
     Entry entry = entries.get(key);
     if (entry != null) {
       hits++;
@@ -61,16 +70,17 @@ public final class ExecutorReconcilers {
       long start = System.nanoTime();
       BatchReconciler reconciler = engine.load(weights.value());
       loadNanos += System.nanoTime() - start;
-      entry = new Entry(key, reconciler);
+      entry = new Entry(reconciler);
       entries.put(key, entry);
       residentBytes += reconciler.residentBytes();
       LOG.info("loaded {} into {} in {} ms ({} MiB; cache {} MiB of {} MiB)",
           reconciler.weights().config(), engine.description(),
           (System.nanoTime() - start) / 1_000_000, reconciler.residentBytes() >> 20,
           residentBytes >> 20, maxBytes >> 20);
-      evictUnused();
     }
+    // Leased before evicting, so the entry just loaded is never the one evicted.
     entry.leases++;
+    evictUnused();
     return new Lease(entry);
   }
 
@@ -112,13 +122,13 @@ public final class ExecutorReconcilers {
   public record Stats(long hits, long misses, long evictions, int entries, long residentBytes,
       long loadMillis) {}
 
+  private record Key(String engine, HypernetConfig config) {}
+
   private static final class Entry {
-    final String key;
     final BatchReconciler reconciler;
     int leases;
 
-    Entry(String key, BatchReconciler reconciler) {
-      this.key = key;
+    Entry(BatchReconciler reconciler) {
       this.reconciler = reconciler;
     }
   }

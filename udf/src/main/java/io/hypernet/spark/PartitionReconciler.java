@@ -140,7 +140,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
       UTF8String key = configId.copy();
       HypernetConfig config = catalog.validConfigs().get(key.toString());
       ExecutorReconcilers.Lease lease =
-          ExecutorReconcilers.get().lease(engine, catalog.broadcastOf(key.toString()));
+          ExecutorReconcilers.get().lease(engine, config, catalog.broadcastOf(key.toString()));
       leases.add(lease);
       batch = new Pending(key, config, lease, options.batchSizeFor(config.outputSize()));
       pending.put(key, batch);

@@ -1,0 +1,141 @@
+package io.hypernet.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hypernet.testing.LocalSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command line's contract: help, exit codes 0/2/3, and messages that name the culprit. */
+class CliTest {
+  @TempDir
+  static Path dir;
+
+  @BeforeAll
+  static void sample() {
+    CliRunner.Result r = CliRunner.run("generate", "--rows", "400", "--configs", "2", "--l", "4",
+        "--n", "2", "--D", "3", "--bad-rows", "4", "--out", dir + "/in", "--master", "local[1]");
+    assertEquals(0, r.exitCode(), r.toString());
+  }
+
+  private static CliRunner.Result run(String output, String... extra) {
+    String[] base = {"run", "--input", dir + "/in/w", "--configs", dir + "/in/configs",
+        "--output", output, "--master", "local[1]", "--engine", "jvm"};
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return CliRunner.run(args);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "generate", "demo"})
+  void everySubcommandHasHelp(String command) {
+    CliRunner.Result r = CliRunner.run(command, "--help");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("Usage: hypernet " + command), r.out());
+  }
+
+  @Test
+  void topLevelUsageListsTheSubcommands() {
+    CliRunner.Result r = CliRunner.run("--help");
+    assertEquals(0, r.exitCode());
+    for (String command : List.of("run", "generate", "demo")) {
+      assertTrue(r.out().contains(command), r.out());
+    }
+  }
+
+  @Test
+  void unknownFlagIsAnInvalidInvocation() {
+    CliRunner.Result r = CliRunner.run("run", "--input", "i", "--configs", "c", "--output", "o",
+        "--bogus", "x");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("--bogus"), r.err());
+  }
+
+  @Test
+  void missingInputExitsTwoNamingThePath() {
+    CliRunner.Result r = CliRunner.run("run", "--input", dir + "/nope", "--configs",
+        dir + "/in/configs", "--output", dir + "/o-missing", "--master", "local[1]");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.err().contains(dir + "/nope") && r.err().contains("does not exist"), r.err());
+    assertFalse(Files.exists(Path.of(dir + "/o-missing")));
+  }
+
+  @Test
+  void configsWithoutARequiredColumnExitTwoNamingIt() {
+    SparkSession spark = LocalSpark.start("local[1]");
+    try {
+      StructType schema = new StructType().add("config_id", DataTypes.StringType)
+          .add("n", DataTypes.IntegerType).add("D", DataTypes.IntegerType);
+      spark.createDataFrame(List.of(RowFactory.create("cfg-000", 2, 3)), schema)
+          .write().parquet(dir + "/configs-no-l");
+    } finally {
+      spark.stop();
+    }
+    CliRunner.Result r = CliRunner.run("run", "--input", dir + "/in/w", "--configs",
+        dir + "/configs-no-l", "--output", dir + "/o-nol", "--master", "local[1]");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("required column 'l' is missing"), r.err());
+  }
+
+  @Test
+  void existingOutputIsAnErrorUnlessOverwriteIsAsked() throws Exception {
+    String output = dir + "/o-exists";
+    Files.createDirectories(Path.of(output));
+    Files.writeString(Path.of(output, "keep.txt"), "previous");
+    CliRunner.Result r = run(output);
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("already exists"), r.err());
+    assertTrue(Files.exists(Path.of(output, "keep.txt")), "the existing output is untouched");
+
+    r = run(output, "--mode", "overwrite");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertFalse(Files.exists(Path.of(output, "keep.txt")));
+    assertTrue(Files.exists(Path.of(output, "_report.json")));
+  }
+
+  @Test
+  void badRowsUnderFailPolicyExitThreeAndPublishNothing() throws Exception {
+    String output = dir + "/o-fail";
+    CliRunner.Result r = run(output, "--on-bad-row", "fail");
+    assertEquals(3, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("4 bad row(s)"), r.err());
+    assertFalse(Files.exists(Path.of(output)), "nothing is published");
+    try (var siblings = Files.list(dir)) {
+      assertTrue(siblings.noneMatch(p -> p.getFileName().toString().contains("staging")),
+          "the staging directory is removed");
+    }
+  }
+
+  @Test
+  void rejectFractionAboveTheLimitExitsThree() {
+    String output = dir + "/o-fraction";
+    CliRunner.Result r = run(output, "--max-reject-fraction", "0.001");
+    assertEquals(3, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("exceeds --max-reject-fraction 0.001"), r.err());
+    assertFalse(Files.exists(Path.of(output)));
+
+    r = run(output, "--max-reject-fraction", "0.5");
+    assertEquals(0, r.exitCode(), r.toString());
+  }
+
+  @Test
+  void separateRejectsPathIsPublishedToo() {
+    CliRunner.Result r = run(dir + "/o-sep", "--rejects", dir + "/o-sep-rejects");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(Files.exists(Path.of(dir + "/o-sep-rejects", "_SUCCESS")));
+    assertFalse(Files.exists(Path.of(dir + "/o-sep", "_rejects")));
+  }
+}
