@@ -120,7 +120,8 @@ public final class ReconcileJob {
       written += r.getLong(1);
       perConfig.computeIfAbsent(r.getString(0), k -> new long[2])[0] = r.getLong(1);
     }
-    Dataset<Row> rejected = spark.read().parquet(rejectsPath);
+    // The files, not the directory: Spark warns on reading a '_'-prefixed directory by name.
+    Dataset<Row> rejected = spark.read().parquet(rejectsPath + "/*.parquet");
     Map<String, Long> byReason = new TreeMap<>();
     long rejectedRows = 0;
     for (Row r : rejected.groupBy(col("reason"), col(configColumn)).agg(count("*"))

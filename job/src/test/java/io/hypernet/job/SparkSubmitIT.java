@@ -1,0 +1,125 @@
+package io.hypernet.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hypernet.job.report.RunReport;
+import io.hypernet.testing.LocalSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The spark-submit path for real: Spark's own SparkSubmit with only Spark's jars on its classpath,
+ * the shaded job jar as the application, PyTorch's natives passed with --jars, and executors in
+ * separate JVMs ({@code local-cluster}). The same input through local[2] in-process must give
+ * bit-identical W with the JVM engine.
+ */
+class SparkSubmitIT {
+  private static final Path JOB = Path.of("").toAbsolutePath();
+  private static final Path LAUNCHER = JOB.resolve("target/launcher");
+
+  @TempDir
+  Path dir;
+
+  private static List<String> entries(String file) throws IOException {
+    return Arrays.asList(Files.readString(LAUNCHER.resolve(file)).trim().split(":"));
+  }
+
+  /** A SPARK_HOME whose jars/ holds Spark and its dependencies only: what a cluster provides. */
+  private Path sparkHome() throws IOException {
+    Path jars = Files.createDirectories(dir.resolve("spark-home/jars"));
+    for (String jar : entries("classpath-compile.txt")) {
+      // Ours, DJL and picocli travel in the application jar; everything else is Spark's.
+      if (!jar.contains("hypernet-udf") && !jar.contains("/ai/djl/")
+          && !jar.contains("/info/picocli/")) {
+        Path source = Path.of(jar);
+        Files.createSymbolicLink(jars.resolve(source.getFileName()), source);
+      }
+    }
+    return dir.resolve("spark-home");
+  }
+
+  @Test
+  void sparkSubmitOnLocalClusterMatchesLocalMode() throws Exception {
+    String in = dir + "/in";
+    assertEquals(0, CliRunner.run("generate", "--rows", "1500", "--configs", "2", "--l", "8",
+        "--n", "4", "--D", "16", "--bad-rows", "3", "--out", in, "--master", "local[2]")
+        .exitCode());
+    String[] job = {"run", "--input", in + "/w", "--configs", in + "/configs", "--engine", "jvm",
+        "--batch-size", "64"};
+
+    Path home = sparkHome();
+    String nativeJar = entries("classpath-runtime.txt").stream()
+        .filter(j -> j.contains("pytorch-native-cpu")).findFirst().orElseThrow();
+    Path appJar;
+    try (var files = Files.list(JOB.resolve("target"))) {
+      appJar = files.filter(p -> p.getFileName().toString().endsWith("-spark.jar")).findFirst()
+          .orElseThrow();
+    }
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(Arrays.asList(Files.readString(LAUNCHER.resolve("jvm-flags.txt")).trim()
+        .split("\\s+")));
+    command.addAll(List.of("-cp", home.resolve("jars") + "/*",
+        "-Dlog4j2.configurationFile=" + JOB.getParent().resolve("conf/log4j2.properties"),
+        "org.apache.spark.deploy.SparkSubmit", "--master", "local-cluster[2,1,1024]",
+        "--class", "io.hypernet.job.HypernetCli",
+        "--properties-file", JOB.getParent().resolve("conf/spark-defaults.conf").toString(),
+        "--jars", nativeJar, appJar.toString()));
+    command.addAll(Arrays.asList(job));
+    command.addAll(List.of("--output", dir + "/cluster"));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("submit.log").toFile());
+    pb.environment().put("SPARK_HOME", home.toString());
+    pb.environment().put("SPARK_SCALA_VERSION", "2.12");
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Process submit = pb.start();
+    boolean finished = submit.waitFor(5, TimeUnit.MINUTES);
+    String log = Files.readString(dir.resolve("submit.log"));
+    if (!finished) {
+      submit.destroyForcibly();
+    }
+    assertTrue(finished, "spark-submit timed out:\n" + log);
+    assertEquals(0, submit.exitValue(), log);
+    assertTrue(log.contains("1500 rows in, 1497 written, 3 rejected"), log);
+    RunReport report = RunReport.fromJson(Files.readString(Path.of(dir + "/cluster/_report.json")));
+    assertTrue(report.master().startsWith("local-cluster"), report.master());
+    assertEquals(List.of("jvm/cpu"), report.engines());
+
+    String[] local = Arrays.copyOf(job, job.length + 4);
+    System.arraycopy(new String[] {"--output", dir + "/local", "--master", "local[2]"}, 0, local,
+        job.length, 4);
+    assertEquals(0, CliRunner.run(local).exitCode());
+
+    SparkSession spark = LocalSpark.start("local[2]");
+    try {
+      Map<Long, Row> cluster = EndToEndTest.byId(spark.read().parquet(dir + "/cluster")
+          .collectAsList());
+      Map<Long, Row> inProcess = EndToEndTest.byId(spark.read().parquet(dir + "/local")
+          .collectAsList());
+      assertEquals(1497, cluster.size());
+      assertEquals(inProcess.keySet(), cluster.keySet());
+      for (Long id : cluster.keySet()) {
+        assertArrayEquals(EndToEndTest.floats(inProcess.get(id).getList(4)),
+            EndToEndTest.floats(cluster.get(id).getList(4)), "id " + id);
+      }
+      assertEquals(Set.of(3L), Set.of(spark.read().parquet(dir + "/cluster/_rejects/*.parquet")
+          .count()).stream().collect(Collectors.toSet()));
+    } finally {
+      spark.stop();
+    }
+  }
+}
