@@ -20,12 +20,27 @@ public final class Engines {
         return DjlEngine.open(gpuOrdinal);
       case AUTO:
       default:
-        try {
-          return DjlEngine.open(gpuOrdinal);
-        } catch (EngineUnavailableException e) {
-          LOG.warn("engine auto: DJL is unavailable ({}); using the JVM engine", e.getMessage());
-          return new JvmEngine();
-        }
+        return auto(gpuOrdinal);
     }
+  }
+
+  /**
+   * A GPU goes to DJL. On CPU the vectorised JVM kernel outran DJL's single-thread PyTorch GEMM
+   * by about 2× here (README, Engines) and is bit-reproducible, so DJL is the CPU choice only when
+   * the vector module is missing and the kernel would run scalar.
+   */
+  private static ReconciliationEngine auto(int gpuOrdinal) {
+    if (gpuOrdinal >= 0 || !FmaLayer.VECTORIZED) {
+      try {
+        ReconciliationEngine djl = DjlEngine.open(gpuOrdinal);
+        if (djl.device().startsWith("gpu") || !FmaLayer.VECTORIZED) {
+          return djl;
+        }
+        djl.close();
+      } catch (EngineUnavailableException e) {
+        LOG.warn("engine auto: DJL is unavailable ({}); using the JVM engine", e.getMessage());
+      }
+    }
+    return new JvmEngine();
   }
 }

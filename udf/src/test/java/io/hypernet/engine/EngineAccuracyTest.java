@@ -99,6 +99,22 @@ class EngineAccuracyTest {
   }
 
   @Test
+  void autoPicksTheVectorisedJvmKernelOnCpuAndGpuRequestsFallBackToCpu() {
+    // The suite runs with jdk.incubator.vector, as bin/hypernet and conf/spark-defaults.conf do.
+    assertTrue(FmaLayer.VECTORIZED, "tests must run the vector kernel");
+    try (ReconciliationEngine auto = Engines.open(EngineKind.AUTO, -1)) {
+      assertEquals("jvm/cpu", auto.description());
+    }
+    // No GPU here: a task given GPU 0 still runs, on the CPU.
+    try (ReconciliationEngine djlOnGpu = Engines.open(EngineKind.DJL, 0)) {
+      assertEquals("djl/cpu", djlOnGpu.description());
+    }
+    try (ReconciliationEngine autoOnGpu = Engines.open(EngineKind.AUTO, 0)) {
+      assertEquals("jvm/cpu", autoOnGpu.description());
+    }
+  }
+
+  @Test
   void descriptionsNameEngineAndDevice() {
     assertEquals("djl/cpu", djl.description());
     assertEquals("jvm/cpu", jvm.description());
