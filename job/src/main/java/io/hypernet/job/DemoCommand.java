@@ -7,6 +7,7 @@ import io.hypernet.spark.ReconcileOptions;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,8 +27,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--rows", defaultValue = "30000", description = "w vectors (default ${DEFAULT-VALUE}).")
   long rows;
 
-  @Option(names = "--engine", defaultValue = "auto", paramLabel = "auto|djl|jvm")
-  String engine;
+  @Mixin
+  EngineOption engine;
 
   @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL")
   String master;
@@ -39,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
       String input = dir + "/input";
       SampleData.write(spark, new SampleData.Spec(rows, 3, 64, 32, 128, 128, 42, 12, 4), input);
       RunSettings settings = new RunSettings(input + "/w", input + "/configs", dir + "/W", null,
-          ReconcileOptions.defaults().withEngine(io.hypernet.engine.EngineKind.parse(engine)),
+          ReconcileOptions.defaults().withEngine(engine.kind()),
           OutputPublisher.Mode.OVERWRITE, false, 1.0, 0);
       RunReport report = new ReconcileJob(spark, settings).run();
       spec.commandLine().getOut().println("hypernet demo " + report.summary());

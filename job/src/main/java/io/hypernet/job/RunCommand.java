@@ -1,6 +1,5 @@
 package io.hypernet.job;
 
-import io.hypernet.engine.EngineKind;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.spark.ReconcileOptions;
@@ -8,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,9 +42,8 @@ final class RunCommand implements Callable<Integer> {
       description = "Spark master; default: spark-submit's, else local[*].")
   String master;
 
-  @Option(names = "--engine", defaultValue = "auto", paramLabel = "auto|djl|jvm",
-      description = "Compute engine (default ${DEFAULT-VALUE}: DJL PyTorch if it loads, else JVM).")
-  String engine;
+  @Mixin
+  EngineOption engine;
 
   @Option(names = "--batch-size", defaultValue = "" + ReconcileOptions.DEFAULT_BATCH_SIZE,
       paramLabel = "ROWS", description = "Rows per engine call (default ${DEFAULT-VALUE}).")
@@ -107,13 +106,7 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw JobFailure.invalidInput("--mode must be error or overwrite, got " + mode);
     }
-    EngineKind engineKind;
-    try {
-      engineKind = EngineKind.parse(engine);
-    } catch (IllegalArgumentException e) {
-      throw JobFailure.invalidInput("--engine: " + e.getMessage());
-    }
-    ReconcileOptions options = ReconcileOptions.defaults().withEngine(engineKind)
+    ReconcileOptions options = ReconcileOptions.defaults().withEngine(engine.kind())
         .withBatchSize(batchSize).withColumns(idColumn, configColumn, wColumn);
     return new RunSettings(input, configs, output, rejects, options, outputMode, failOnBadRow,
         maxRejectFraction, maxWeightsMb << 20);
