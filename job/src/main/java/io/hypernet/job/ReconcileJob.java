@@ -1,21 +1,18 @@
 package io.hypernet.job;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.SizeLimits;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.report.ProgressListener;
 import io.hypernet.job.report.RunReport;
+import io.hypernet.job.report.StagedCounts;
 import io.hypernet.spark.HypernetCatalog;
 import io.hypernet.spark.HypernetReconciler;
 import io.hypernet.spark.Reconciliation;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -29,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class ReconcileJob {
   private static final Logger LOG = LoggerFactory.getLogger(ReconcileJob.class);
   private static final String REJECTS_DIR = "_rejects";
-  private static final String NULL_KEY = "<null>";
 
   private final SparkSession spark;
   private final RunSettings settings;
@@ -51,8 +47,10 @@ public final class ReconcileJob {
         : new OutputPublisher(spark.sparkContext().hadoopConfiguration(), settings.rejects(),
             appId, settings.mode());
     output.checkTarget();
+    output.removeAbandonedStaging();
     if (rejectsOut != null) {
       rejectsOut.checkTarget();
+      rejectsOut.removeAbandonedStaging();
     }
 
     SizeLimits limits = settings.maxWeightsBytes() > 0
@@ -63,7 +61,12 @@ public final class ReconcileJob {
       throw JobFailure.invalidInput("configs " + settings.configs() + " holds no configurations");
     }
     Dataset<Row> input = ParquetInputs.readVectors(spark, settings.input());
-    long rowsIn = input.count();
+    long rowsIn;
+    try {
+      rowsIn = input.count();
+    } catch (Exception e) { // Spark rethrows its checked SparkException undeclared
+      throw ParquetInputs.unreadableInputOr(e, "input", settings.input());
+    }
     phase("read_inputs");
 
     try (HypernetCatalog catalog = HypernetCatalog.build(spark, configs)) {
@@ -88,9 +91,10 @@ public final class ReconcileJob {
         result.rejected().write().parquet(rejectsPath);
         phase("write_rejects");
 
-        RunReport report = account(rowsIn, output, rejectsOut, rejectsPath, catalog, result,
-            start);
-        enforcePolicies(report);
+        StagedCounts counts = StagedCounts.read(spark, output.staging(), rejectsPath,
+            settings.options().idColumn(), settings.options().configColumn());
+        RunReport report = account(rowsIn, counts, output, rejectsOut, catalog, result, start);
+        enforcePolicies(report, counts);
         output.writeText("_report.json", report.toJson());
         if (rejectsOut != null) {
           rejectsOut.publish();
@@ -100,6 +104,8 @@ public final class ReconcileJob {
         return report;
       } catch (IOException e) {
         throw new JobFailure(1, "writing " + output.target() + " failed: " + e.getMessage(), e);
+      } catch (Exception e) { // Spark rethrows its checked SparkException undeclared
+        throw ParquetInputs.unreadableInputOr(e, "input", settings.input());
       } finally {
         output.discard();
         if (rejectsOut != null) {
@@ -110,61 +116,46 @@ public final class ReconcileJob {
   }
 
   /** Counts what is actually in the staged files and checks in = written + rejected. */
-  private RunReport account(long rowsIn, OutputPublisher output, OutputPublisher rejectsOut,
-      String rejectsPath, HypernetCatalog catalog, Reconciliation result, long start) {
-    String configColumn = settings.options().configColumn();
-    Map<String, long[]> perConfig = new TreeMap<>();
-    long written = 0;
-    for (Row r : spark.read().parquet(output.staging()).groupBy(configColumn)
-        .agg(count("*")).collectAsList()) {
-      written += r.getLong(1);
-      perConfig.computeIfAbsent(r.getString(0), k -> new long[2])[0] = r.getLong(1);
-    }
-    // The files, not the directory: Spark warns on reading a '_'-prefixed directory by name.
-    Dataset<Row> rejected = spark.read().parquet(rejectsPath + "/*.parquet");
-    Map<String, Long> byReason = new TreeMap<>();
-    long rejectedRows = 0;
-    for (Row r : rejected.groupBy(col("reason"), col(configColumn)).agg(count("*"))
-        .collectAsList()) {
-      long n = r.getLong(2);
-      rejectedRows += n;
-      byReason.merge(r.getString(0), n, Long::sum);
-      String key = r.isNullAt(1) ? NULL_KEY : r.getString(1);
-      perConfig.computeIfAbsent(key, k -> new long[2])[1] += n;
-    }
+  private RunReport account(long rowsIn, StagedCounts counts, OutputPublisher output,
+      OutputPublisher rejectsOut, HypernetCatalog catalog, Reconciliation result, long start) {
     phase("accounting");
     durations.put("total", (System.nanoTime() - start) / 1_000_000);
-    Map<String, RunReport.ConfigCounts> counts = new LinkedHashMap<>();
-    perConfig.forEach((k, v) -> counts.put(k, new RunReport.ConfigCounts(v[0], v[1])));
     RunReport report = new RunReport("succeeded", spark.sparkContext().applicationId(),
         spark.sparkContext().master(), settings.input(), settings.configs(), output.target(),
         rejectsOut == null ? output.target() + "/" + REJECTS_DIR : rejectsOut.target(),
         settings.options().engine().label(), result.metrics().engines(),
-        settings.options().batchSize(), rowsIn, written, rejectedRows, byReason, counts,
-        catalog.validConfigs().size() + catalog.invalidConfigs().size(),
+        result.metrics().enginesByStage(), settings.options().batchSize(), rowsIn,
+        counts.written(), counts.rejected(), counts.rejectedByReason(), counts.perConfig(),
+        counts.duplicates(), catalog.validConfigs().size() + catalog.invalidConfigs().size(),
         catalog.invalidConfigs(), new LinkedHashMap<>(durations));
     if (!report.accountingHolds()) {
-      throw new JobFailure(1, "accounting failed: " + rowsIn + " rows in but " + written
-          + " written + " + rejectedRows + " rejected; nothing was published");
+      throw new JobFailure(1, "accounting failed: " + rowsIn + " rows in but "
+          + counts.written() + " written + " + counts.rejected() + " rejected; nothing was "
+          + "published");
     }
     return report;
   }
 
-  private void enforcePolicies(RunReport report) {
+  private void enforcePolicies(RunReport report, StagedCounts counts) {
+    if (settings.failOnBadRow() && report.duplicates().keys() > 0) {
+      throw new JobFailure(JobFailure.POLICY_VIOLATION, report.duplicates().keys()
+          + " id(s) occur more than once within a configuration under --on-bad-row fail, e.g. "
+          + report.duplicates().examples().get(0) + "; nothing was published");
+    }
     if (report.rowsRejected() == 0) {
       return;
     }
     if (settings.failOnBadRow()) {
       throw new JobFailure(JobFailure.POLICY_VIOLATION, report.rowsRejected()
-          + " bad row(s) under --on-bad-row fail " + report.rejectedByReason()
-          + "; nothing was published");
+          + " bad row(s) under --on-bad-row fail " + report.rejectedByReason() + ", e.g. "
+          + counts.firstReject() + "; nothing was published");
     }
     double fraction = (double) report.rowsRejected() / report.rowsIn();
     if (fraction > settings.maxRejectFraction()) {
       throw new JobFailure(JobFailure.POLICY_VIOLATION, String.format(java.util.Locale.ROOT,
-          "%d of %d rows rejected (%.4f) exceeds --max-reject-fraction %s %s; nothing was "
-              + "published", report.rowsRejected(), report.rowsIn(), fraction,
-          settings.maxRejectFraction(), report.rejectedByReason()));
+          "%d of %d rows rejected (%.4f) exceeds --max-reject-fraction %s %s, e.g. %s; "
+              + "nothing was published", report.rowsRejected(), report.rowsIn(), fraction,
+          settings.maxRejectFraction(), report.rejectedByReason(), counts.firstReject()));
     }
   }
 

@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /**
  * A configuration that cannot be built, with the reason; all its input rows are rejected with
- * {@code reason = "invalid_config: " + reason}.
+ * {@code reason = "invalid_config"} and this reason in {@code reason_detail}.
  *
  * @param configId the key as read (null when the key itself is missing)
  */

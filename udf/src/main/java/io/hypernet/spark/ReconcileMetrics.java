@@ -2,19 +2,25 @@ package io.hypernet.spark;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Driver-visible facts gathered by the tasks: which engines and devices ran, and how many rows
- * went through them (attempts included: authoritative counts come from the written files).
+ * Driver-visible facts gathered by the tasks: which engines and devices ran in which Spark stage,
+ * and how many rows went through them (attempts included: authoritative counts come from the
+ * written files).
  */
 public final class ReconcileMetrics implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final char SEPARATOR = '\t';
 
   private final LongAccumulator rowsReconciled;
+  /** One entry per task: "stageId\tengine/device". */
   private final CollectionAccumulator<String> engines;
 
   ReconcileMetrics(SparkContext sc) {
@@ -23,7 +29,8 @@ public final class ReconcileMetrics implements Serializable {
   }
 
   void recordEngine(String description) {
-    engines.add(description);
+    TaskContext task = TaskContext.get();
+    engines.add((task == null ? -1 : task.stageId()) + "" + SEPARATOR + description);
   }
 
   void recordRows(long rows) {
@@ -32,7 +39,20 @@ public final class ReconcileMetrics implements Serializable {
 
   /** Distinct engine/device labels, e.g. [djl/cpu], sorted. */
   public List<String> engines() {
-    return List.copyOf(new TreeSet<>(engines.value()));
+    TreeSet<String> labels = new TreeSet<>();
+    engines.value().forEach(e -> labels.add(e.substring(e.indexOf(SEPARATOR) + 1)));
+    return List.copyOf(labels);
+  }
+
+  /** Per Spark stage ("stage 3"), how many tasks ran on each engine/device, e.g. jvm/cpu=4. */
+  public Map<String, Map<String, Long>> enginesByStage() {
+    Map<String, Map<String, Long>> byStage = new TreeMap<>();
+    for (String entry : engines.value()) {
+      int tab = entry.indexOf(SEPARATOR);
+      byStage.computeIfAbsent("stage " + entry.substring(0, tab), k -> new TreeMap<>())
+          .merge(entry.substring(tab + 1), 1L, Long::sum);
+    }
+    return byStage;
   }
 
   public long rowsReconciled() {

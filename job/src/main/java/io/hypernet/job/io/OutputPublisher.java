@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes a run's output appear all at once: everything is written under a staging directory next
@@ -16,6 +19,8 @@ import org.apache.hadoop.fs.Path;
 public final class OutputPublisher {
   /** Existing output: fail before doing any work, or replace it at publish time. */
   public enum Mode { ERROR, OVERWRITE }
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutputPublisher.class);
 
   private final FileSystem fs;
   private final Path target;
@@ -46,6 +51,26 @@ public final class OutputPublisher {
     } catch (IOException e) {
       throw new JobFailure(JobFailure.INVALID_INPUT, "output path " + target
           + " cannot be checked: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Deletes staging directories that runs killed before publishing left next to the target
+   * (a killed driver cannot clean up). Concurrent runs into one output are not supported.
+   */
+  public void removeAbandonedStaging() {
+    try {
+      FileStatus[] leftovers = fs.globStatus(
+          new Path(staging.getParent(), fs.makeQualified(target).getName() + ".staging-*"));
+      for (FileStatus leftover : leftovers == null ? new FileStatus[0] : leftovers) {
+        if (!leftover.getPath().equals(staging)) {
+          LOG.warn("removing {}, left by an earlier run that did not finish", leftover.getPath());
+          fs.delete(leftover.getPath(), true);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("could not remove abandoned staging directories next to {}: {}", target,
+          e.getMessage());
     }
   }
 

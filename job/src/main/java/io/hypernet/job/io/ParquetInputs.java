@@ -85,9 +85,11 @@ public final class ParquetInputs {
     }
     try {
       return spark.read().parquet(path);
-    } catch (RuntimeException e) {
-      throw new JobFailure(JobFailure.INVALID_INPUT, what + " path " + path
-          + " is not readable Parquet: " + firstLine(e), e);
+    } catch (Exception e) { // schema inference runs a Spark job; its SparkException is checked
+      JobFailure failure = unreadableInputOr(e, what, path);
+      throw failure.exitCode() == JobFailure.INVALID_INPUT ? failure
+          : new JobFailure(JobFailure.INVALID_INPUT, what + " path " + path
+              + " is not readable Parquet: " + firstLine(e), e);
     }
   }
 
@@ -102,6 +104,29 @@ public final class ParquetInputs {
       }
     }
     return false;
+  }
+
+  /**
+   * Turns a failure to decode an input file, found only when its pages are read (the schema comes
+   * from one footer), into exit 2 naming the file; any other failure becomes exit 1.
+   */
+  public static JobFailure unreadableInputOr(Exception e, String what, String path) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof JobFailure) {
+        return (JobFailure) t;
+      }
+      String message = String.valueOf(t.getMessage());
+      if (t instanceof org.apache.parquet.io.ParquetDecodingException
+          || t instanceof org.apache.hadoop.fs.ChecksumException
+          || t instanceof java.io.EOFException
+          || message.contains("is not a Parquet file")
+          || message.contains("CANNOT_READ_FILE_FOOTER")
+          || message.contains("Encountered error while reading file")) {
+        return new JobFailure(JobFailure.INVALID_INPUT, what + " path " + path
+            + " holds a corrupt or truncated Parquet file: " + firstLine(t), e);
+      }
+    }
+    return new JobFailure(1, "failed: " + firstLine(e), e);
   }
 
   static String firstLine(Throwable e) {

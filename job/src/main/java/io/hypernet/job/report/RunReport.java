@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * @param rowsRejected rows in the rejects dataset
  * @param rejectedByReason rejected rows per {@code reason} code
  * @param perConfig written and rejected rows per config_id (null config_id as "&lt;null&gt;")
+ * @param duplicates (config_id, id) keys written more than once
+ * @param enginesByStage per Spark stage, tasks per engine/device (retried attempts included)
  * @param durationsMs per phase, in run order, plus {@code total}
  */
 @JsonIgnoreProperties(value = "accounting_holds", allowGetters = true)
@@ -32,18 +34,35 @@ public record RunReport(
     String rejects,
     String engineRequested,
     List<String> engines,
+    Map<String, Map<String, Long>> enginesByStage,
     int batchSize,
     long rowsIn,
     long rowsWritten,
     long rowsRejected,
     Map<String, Long> rejectedByReason,
     Map<String, ConfigCounts> perConfig,
+    Duplicates duplicates,
     int configurations,
     List<InvalidConfig> invalidConfigs,
     Map<String, Long> durationsMs) {
 
   /** Rows of one configuration. */
   public record ConfigCounts(long written, long rejected) {}
+
+  /**
+   * Ids that occur more than once within a configuration. All such rows are written (each W is
+   * computed from its own w); they are reported here, and fail the run under --on-bad-row fail.
+   *
+   * @param keys distinct (config_id, id) pairs written more than once
+   * @param rows rows carrying those keys
+   * @param examples the first few keys, in (config_id, id) order
+   */
+  public record Duplicates(long keys, long rows, List<DuplicateKey> examples) {
+    public static final Duplicates NONE = new Duplicates(0, 0, List.of());
+  }
+
+  /** One duplicated key; the id as a string whatever its column type. */
+  public record DuplicateKey(String configId, String id, long rows) {}
 
   @JsonProperty("accounting_holds")
   public boolean accountingHolds() {
@@ -75,10 +94,12 @@ public record RunReport(
     String reasons = rejectedByReason.isEmpty() ? ""
         : rejectedByReason.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
             .collect(Collectors.joining(", ", " (", ")"));
+    String dupes = duplicates.keys() == 0 ? ""
+        : ", " + duplicates.keys() + " duplicated id(s) in " + duplicates.rows() + " rows";
     return String.format(Locale.ROOT,
-        "%s: %d rows in, %d written, %d rejected%s | %d configuration(s), %d invalid | "
+        "%s: %d rows in, %d written, %d rejected%s%s | %d configuration(s), %d invalid | "
             + "engine %s | %.1f s%n  output:  %s%n  rejects: %s%n  report:  %s/_report.json",
-        status, rowsIn, rowsWritten, rowsRejected, reasons, configurations,
+        status, rowsIn, rowsWritten, rowsRejected, reasons, dupes, configurations,
         invalidConfigs.size(), String.join(",", engines),
         durationsMs.getOrDefault("total", 0L) / 1000.0, output, rejects, output);
   }

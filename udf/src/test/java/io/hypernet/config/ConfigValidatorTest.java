@@ -1,0 +1,84 @@
+package io.hypernet.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** SPEC §2: defaults, and a named reason for every configuration that cannot be built. */
+class ConfigValidatorTest {
+  private static final ConfigValidator VALIDATOR = new ConfigValidator(new SizeLimits(64L << 20));
+
+  private static ConfigRow row(String id, Integer l, Integer n, Integer d, Integer hidden,
+      Boolean isStatic, String activation, String weights) {
+    return new ConfigRow(id, l, n, d, hidden, null, isStatic, activation, weights, "cfg.parquet");
+  }
+
+  private static String reasonOf(ConfigRow row) {
+    ConfigValidator.Result result = VALIDATOR.validate(List.of(row));
+    assertEquals(0, result.valid().size(), "should be invalid: " + row);
+    assertEquals(1, result.invalid().size());
+    return result.invalid().get(0).reason();
+  }
+
+  @Test
+  void appliesTheSpecDefaults() {
+    ConfigValidator.Result result =
+        VALIDATOR.validate(List.of(row("a", 4, 2, 3, null, null, null, null)));
+    HypernetConfig config = result.valid().get(0);
+    assertEquals(HypernetConfig.DEFAULT_HIDDEN_DIM, config.hiddenDim());
+    assertEquals(HypernetConfig.DEFAULT_SEED, config.seed());
+    assertEquals(Activation.NONE, config.activation());
+    assertEquals(6, config.outputSize());
+    assertEquals(Activation.SIGMOID,
+        VALIDATOR.validate(List.of(row("b", 4, 2, 3, 8, true, " Sigmoid ", null)))
+            .valid().get(0).activation());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', nullValues = "null", value = {
+      "l missing        | null | 2 | 3 | 8    | null  | none | l is missing (null)",
+      "l zero           | 0    | 2 | 3 | 8    | null  | none | l must be > 0, got 0",
+      "n negative       | 4    |-1 | 3 | 8    | null  | none | n must be > 0, got -1",
+      "D missing        | 4    | 2 |null| 8   | null  | none | D is missing (null)",
+      "hidden_dim zero  | 4    | 2 | 3 | 0    | null  | none | hidden_dim must be > 0, got 0",
+      "activation       | 4    | 2 | 3 | 8    | null  | relu | unknown activation 'relu'",
+      "static=false     | 4    | 2 | 3 | 8    | false | none | static=false needs a weights path"})
+  void eachInvalidConfigurationHasItsReason(String name, Integer l, Integer n, Integer d,
+      Integer hidden, Boolean isStatic, String activation, String expected) {
+    String reason = reasonOf(row("c", l, n, d, hidden, isStatic, activation, null));
+    assertTrue(reason.startsWith(expected), name + ": " + reason);
+  }
+
+  @Test
+  void tooLargeToBroadcastNamesTheSizeAndTheLimit() {
+    String reason = reasonOf(row("big", 64, 1024, 1024, 128, null, null, null));
+    assertTrue(reason.contains("516.0 MiB") && reason.contains("64.0 MiB")
+        && reason.contains("--max-weights-mb"), reason);
+  }
+
+  @Test
+  void sizesBeyondAJavaArrayAreInvalidNotAnOverflow() {
+    assertTrue(reasonOf(row("huge", 4, 65536, 65536, 8, null, null, null))
+        .startsWith("n·D = 4294967296 exceeds"));
+    assertTrue(reasonOf(row("wide", 4, 4096, 4096, 256, null, null, null))
+        .startsWith("n·D·hidden_dim = 4294967296 floats exceeds"));
+  }
+
+  @Test
+  void duplicateAndNullKeysInvalidateEveryRowOfThem() {
+    ConfigValidator.Result result = VALIDATOR.validate(List.of(
+        row("dup", 4, 2, 3, 8, null, null, null), row("ok", 4, 2, 3, 8, null, null, null),
+        row("dup", 4, 2, 3, 8, null, null, null), row(null, 4, 2, 3, 8, null, null, null)));
+    assertEquals(List.of("ok"), result.valid().stream().map(HypernetConfig::configId).toList());
+    Map<String, String> invalid = new TreeMap<>();
+    result.invalid().forEach(c -> invalid.put(String.valueOf(c.configId()), c.reason()));
+    assertEquals(Map.of("dup", "duplicate config_id: 2 rows in the configurations",
+        "null", "config_id is null in cfg.parquet"), invalid);
+  }
+}
