@@ -10,6 +10,7 @@ import io.hypernet.job.report.StagedCounts;
 import io.hypernet.spark.HypernetCatalog;
 import io.hypernet.spark.HypernetReconciler;
 import io.hypernet.spark.Reconciliation;
+import io.hypernet.spark.UnreadableWeightsException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class ReconcileJob {
     }
     phase("read_inputs");
 
-    try (HypernetCatalog catalog = HypernetCatalog.build(spark, configs)) {
+    try (HypernetCatalog catalog = buildCatalog(configs)) {
       phase("build_broadcast");
       Reconciliation result;
       try {
@@ -112,6 +113,15 @@ public final class ReconcileJob {
           rejectsOut.discard();
         }
       }
+    }
+  }
+
+  private HypernetCatalog buildCatalog(ConfigValidator.Result configs) {
+    try {
+      return HypernetCatalog.build(spark, configs);
+    } catch (UnreadableWeightsException e) {
+      throw new JobFailure(JobFailure.INVALID_INPUT, "configs " + settings.configs() + ", "
+          + e.getMessage(), e);
     }
   }
 

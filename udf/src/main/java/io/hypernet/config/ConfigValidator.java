@@ -62,11 +62,12 @@ public final class ConfigValidator {
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     }
-    if (Boolean.FALSE.equals(row.isStatic())) {
-      return row.weights() == null
-          ? "static=false needs a weights path"
-          : "static=false with imported weights (" + row.weights()
-              + ") is not supported by this version; only seed-derived (static) hypernets are";
+    if (Boolean.FALSE.equals(row.isStatic()) && row.weights() == null) {
+      return "static=false needs a weights path (a safetensors file of the trained hypernet)";
+    }
+    if (Boolean.TRUE.equals(row.isStatic()) && row.weights() != null) {
+      return "static=true (seed-derived weights) contradicts weights=" + row.weights()
+          + "; set static to false or null to use the file";
     }
     return limits.check(row.l(), row.n(), row.d(), hidden(row));
   }
@@ -94,6 +95,6 @@ public final class ConfigValidator {
   private static HypernetConfig build(ConfigRow row) {
     return new HypernetConfig(row.configId(), row.l(), row.n(), row.d(), hidden(row),
         row.seed() == null ? HypernetConfig.DEFAULT_SEED : row.seed(),
-        Activation.parse(row.activation()));
+        Activation.parse(row.activation()), row.weights());
   }
 }

@@ -22,8 +22,11 @@ public final class HypernetConfig implements Serializable {
   private final int hiddenDim;
   private final long seed;
   private final Activation activation;
+  /** Null for seed-derived weights; else the safetensors file, with its digest once read. */
+  private final String weightsSource;
 
-  HypernetConfig(String configId, int l, int n, int d, int hiddenDim, long seed, Activation activation) {
+  HypernetConfig(String configId, int l, int n, int d, int hiddenDim, long seed,
+      Activation activation, String weightsSource) {
     this.configId = Objects.requireNonNull(configId, "configId");
     this.l = l;
     this.n = n;
@@ -31,6 +34,7 @@ public final class HypernetConfig implements Serializable {
     this.hiddenDim = hiddenDim;
     this.seed = seed;
     this.activation = Objects.requireNonNull(activation, "activation");
+    this.weightsSource = weightsSource;
   }
 
   public String configId() {
@@ -64,6 +68,25 @@ public final class HypernetConfig implements Serializable {
     return activation;
   }
 
+  /** True for a trained hypernet whose weights come from a safetensors file (SPEC §3). */
+  public boolean isImported() {
+    return weightsSource != null;
+  }
+
+  /** The safetensors file of an imported hypernet, as configured (plus a digest once read). */
+  public String weightsSource() {
+    return weightsSource;
+  }
+
+  /**
+   * This configuration with the weights' identity pinned, e.g. the file plus its content digest,
+   * so that executor caches keyed by configuration never serve an older file's weights.
+   */
+  public HypernetConfig withWeightsSource(String source) {
+    return new HypernetConfig(configId, l, n, d, hiddenDim, seed, activation,
+        Objects.requireNonNull(source, "source"));
+  }
+
   /** n·D, the length of the flattened W; {@link ConfigValidator} guarantees it fits an int. */
   public int outputSize() {
     return n * d;
@@ -81,17 +104,19 @@ public final class HypernetConfig implements Serializable {
     }
     HypernetConfig c = (HypernetConfig) o;
     return configId.equals(c.configId) && l == c.l && n == c.n && d == c.d
-        && hiddenDim == c.hiddenDim && seed == c.seed && activation == c.activation;
+        && hiddenDim == c.hiddenDim && seed == c.seed && activation == c.activation
+        && Objects.equals(weightsSource, c.weightsSource);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(configId, l, n, d, hiddenDim, seed, activation);
+    return Objects.hash(configId, l, n, d, hiddenDim, seed, activation, weightsSource);
   }
 
   @Override
   public String toString() {
     return "config '" + configId + "' (l=" + l + ", n=" + n + ", D=" + d + ", hidden_dim="
-        + hiddenDim + ", seed=" + seed + ", activation=" + activation.sqlName() + ")";
+        + hiddenDim + (isImported() ? ", weights=" + weightsSource : ", seed=" + seed)
+        + ", activation=" + activation.sqlName() + ")";
   }
 }

@@ -4,6 +4,7 @@ import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.InvalidConfig;
 import io.hypernet.weights.HypernetWeights;
+import io.hypernet.weights.InvalidWeightsException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,26 +49,43 @@ public final class HypernetCatalog implements Serializable, AutoCloseable {
     this.invalid = invalid;
   }
 
-  /** Builds and broadcasts the weights of every valid configuration. */
+  /**
+   * Builds (seed-derived) or reads (imported) and broadcasts the weights of every valid
+   * configuration; a weights file of the wrong shape makes its configuration invalid.
+   *
+   * @throws UnreadableWeightsException when a configured weights file cannot be read
+   */
   public static HypernetCatalog build(SparkSession spark, ConfigValidator.Result configs) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Map<String, Broadcast<HypernetWeights>> broadcasts = new LinkedHashMap<>();
     Map<String, HypernetConfig> valid = new LinkedHashMap<>();
     long bytes = 0;
     long start = System.nanoTime();
+    List<InvalidConfig> invalid = new ArrayList<>(configs.invalid());
     for (HypernetConfig config : configs.valid()) {
-      HypernetWeights weights = HypernetWeights.seeded(config);
+      HypernetWeights weights;
+      try {
+        weights = config.isImported()
+            ? ImportedWeights.read(config, spark.sparkContext().hadoopConfiguration())
+            : HypernetWeights.seeded(config);
+      } catch (InvalidWeightsException e) {
+        invalid.add(new InvalidConfig(config.configId(), e.getMessage()));
+        continue;
+      } catch (RuntimeException e) {
+        broadcasts.values().forEach(b -> b.destroy());
+        throw e;
+      }
       broadcasts.put(config.configId(), jsc.broadcast(weights));
-      valid.put(config.configId(), config);
+      valid.put(config.configId(), weights.config());
       bytes += weights.sizeInBytes();
     }
     LOG.info("built and broadcast {} hypernet(s), {} MiB of weights, in {} ms; {} invalid "
         + "configuration(s)", valid.size(), bytes >> 20, (System.nanoTime() - start) / 1_000_000,
-        configs.invalid().size());
-    for (InvalidConfig bad : configs.invalid()) {
+        invalid.size());
+    for (InvalidConfig bad : invalid) {
       LOG.warn("invalid configuration '{}': {}", bad.configId(), bad.reason());
     }
-    return new HypernetCatalog(broadcasts, valid, configs.invalid());
+    return new HypernetCatalog(broadcasts, valid, List.copyOf(invalid));
   }
 
   public Map<String, HypernetConfig> validConfigs() {

@@ -3,6 +3,7 @@ package io.hypernet.weights;
 import io.hypernet.config.Activation;
 import io.hypernet.config.HypernetConfig;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * The frozen parameters of one hypernet, row-major as in PyTorch's {@code nn.Linear}:
@@ -37,6 +38,62 @@ public final class HypernetWeights implements Serializable {
         SeededWeights.fill(seed, SeededWeights.B1, new float[hidden]),
         SeededWeights.fill(seed, SeededWeights.A2, new float[Math.multiplyExact(out, hidden)]),
         SeededWeights.fill(seed, SeededWeights.B2, new float[out]));
+  }
+
+  /**
+   * The weights of a trained tinyBIG hypernet, from its {@code state_dict} in safetensors (SPEC
+   * §3). {@code nn.Sequential} numbers its layers: {@code 0} is Linear(l, hidden_dim) and the
+   * second Linear is {@code 1} without activation, or {@code 2} behind the parameterless
+   * {@code nn.Sigmoid}. Exactly these four tensors must be there, with the configuration's shapes
+   * and finite values, so a file of another net or activation is an error, not wrong output.
+   *
+   * @throws InvalidWeightsException naming the file and the tensor
+   */
+  public static HypernetWeights imported(HypernetConfig config, SafetensorsFile file) {
+    String second = config.activation() == Activation.SIGMOID ? "2" : "1";
+    List<String> keys = List.of("0.weight", "0.bias", second + ".weight", second + ".bias");
+    for (String key : keys) {
+      if (!file.names().contains(key)) {
+        throw new InvalidWeightsException(file.source(), key, "missing; " + layout(config, keys,
+            file));
+      }
+    }
+    for (String name : file.names()) {
+      if (!keys.contains(name)) {
+        throw new InvalidWeightsException(file.source(), name, "unexpected; " + layout(config,
+            keys, file));
+      }
+    }
+    long l = config.l();
+    long hidden = config.hiddenDim();
+    long out = config.outputSize();
+    return new HypernetWeights(config,
+        tensor(file, keys.get(0), List.of(hidden, l), "[hidden_dim, l]", config),
+        tensor(file, keys.get(1), List.of(hidden), "[hidden_dim]", config),
+        tensor(file, keys.get(2), List.of(out, hidden), "[n·D, hidden_dim]", config),
+        tensor(file, keys.get(3), List.of(out), "[n·D]", config));
+  }
+
+  private static String layout(HypernetConfig config, List<String> keys, SafetensorsFile file) {
+    return "a hypernet with activation " + config.activation().sqlName() + " has exactly "
+        + String.join(", ", keys) + ", the file holds " + String.join(", ", file.names());
+  }
+
+  private static float[] tensor(SafetensorsFile file, String name, List<Long> shape,
+      String meaning, HypernetConfig config) {
+    List<Long> actual = file.tensor(name).shape();
+    if (!actual.equals(shape)) {
+      throw new InvalidWeightsException(file.source(), name, "shape " + actual + ", expected "
+          + shape + " = " + meaning + " of " + config);
+    }
+    float[] values = file.floats(name);
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw new InvalidWeightsException(file.source(), name,
+            "element " + i + " is " + values[i] + " as float32; weights must be finite");
+      }
+    }
+    return values;
   }
 
   public HypernetConfig config() {

@@ -1,6 +1,7 @@
 package io.hypernet.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -53,6 +54,20 @@ class ConfigValidatorTest {
       Integer hidden, Boolean isStatic, String activation, String expected) {
     String reason = reasonOf(row("c", l, n, d, hidden, isStatic, activation, null));
     assertTrue(reason.startsWith(expected), name + ": " + reason);
+  }
+
+  @Test
+  void aWeightsFileMakesATrainedHypernetUnlessStaticSaysOtherwise() {
+    HypernetConfig trained = VALIDATOR.validate(
+        List.of(row("t", 4, 2, 3, 8, null, "sigmoid", "s3a://b/t.safetensors"))).valid().get(0);
+    assertTrue(trained.isImported());
+    assertEquals("s3a://b/t.safetensors", trained.weightsSource());
+    assertTrue(VALIDATOR.validate(List.of(row("t", 4, 2, 3, 8, false, null, "t.safetensors")))
+        .valid().get(0).isImported());
+    assertTrue(reasonOf(row("t", 4, 2, 3, 8, true, null, "t.safetensors"))
+        .startsWith("static=true (seed-derived weights) contradicts weights=t.safetensors"));
+    assertFalse(VALIDATOR.validate(List.of(row("s", 4, 2, 3, 8, true, null, null))).valid()
+        .get(0).isImported());
   }
 
   @Test
