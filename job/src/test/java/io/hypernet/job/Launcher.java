@@ -1,0 +1,39 @@
+package io.hypernet.job;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs bin/hypernet exactly as a user does: a real driver JVM, its console captured. */
+final class Launcher {
+  static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+  /** Exit code and console output of one finished command. */
+  record Outcome(int exitCode, String output) {}
+
+  private Launcher() {}
+
+  /** Starts the command; stdout and stderr go to {@code log}. */
+  static Process start(Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/hypernet").toString()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+  }
+
+  /** Runs the command to its end (at most 5 minutes). */
+  static Outcome run(String... args) throws IOException, InterruptedException {
+    Path log = Files.createTempFile("hypernet-launcher", ".log");
+    Process p = start(log, args);
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("bin/hypernet " + String.join(" ", args) + " timed out:\n"
+          + Files.readString(log));
+    }
+    return new Outcome(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+}

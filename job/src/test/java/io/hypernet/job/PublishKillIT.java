@@ -1,0 +1,130 @@
+package io.hypernet.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.hypernet.testing.LocalSpark;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §5 atomic publish against a real kill: the driver JVM started by bin/hypernet is
+ * destroyed (SIGKILL) while its tasks write. The output path must then hold nothing, or the
+ * previous complete output, never a part; the rerun must publish the same rows and values.
+ */
+class PublishKillIT {
+  private static final Path DIR = Launcher.ROOT.resolve("job/target/publish-kill-it");
+  private static final Path OUT = DIR.resolve("out");
+
+  private static String[] runArgs() {
+    return new String[] {"run", "--input", DIR + "/in/w", "--configs", DIR + "/in/configs",
+        "--output", OUT.toString(), "--mode", "overwrite", "--engine", "jvm", "--master",
+        "local[2]"};
+  }
+
+  @Test
+  void aKilledDriverNeverLeavesAPartialOutputAndTheRerunMatches() throws Exception {
+    FileUtils.deleteDirectory(DIR.toFile());
+    Launcher.Outcome generate = Launcher.run("generate", "--rows", "16000", "--configs", "2",
+        "--l", "64", "--n", "32", "--D", "64", "--bad-rows", "5", "--partitions", "4", "--out",
+        DIR + "/in", "--master", "local[2]");
+    assertEquals(0, generate.exitCode(), generate.output());
+
+    killWhileWriting();
+    assertFalse(Files.exists(OUT), "a first run killed while writing publishes nothing");
+
+    Launcher.Outcome complete = Launcher.run(runArgs());
+    assertEquals(0, complete.exitCode(), complete.output());
+    Map<String, Long> published = listing(OUT);
+    FileUtils.copyDirectory(OUT.toFile(), DIR.resolve("first").toFile());
+
+    killWhileWriting();
+    assertEquals(published, listing(OUT), "a killed overwrite leaves the previous output whole");
+
+    Launcher.Outcome rerun = Launcher.run(runArgs());
+    assertEquals(0, rerun.exitCode(), rerun.output());
+    assertTrue(rerun.output().contains("left by an earlier run that did not finish"),
+        rerun.output());
+    try (Stream<Path> siblings = Files.list(DIR)) {
+      assertTrue(siblings.noneMatch(p -> p.getFileName().toString().contains(".staging-")),
+          "the rerun removed the abandoned staging directories");
+    }
+    assertSameRowsAndValues(DIR.resolve("first"), OUT);
+  }
+
+  /** Starts a run, waits until its tasks have opened output files, then kills the JVM. */
+  private static void killWhileWriting() throws Exception {
+    Path log = Files.createTempFile(DIR, "killed-run", ".log");
+    Process driver = Launcher.start(log, runArgs());
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!stagedPartFileExists()) {
+      if (!driver.isAlive()) {
+        fail("the run ended before it could be killed:\n" + Files.readString(log));
+      }
+      if (System.nanoTime() > deadline) {
+        driver.destroyForcibly();
+        fail("no staged part file appeared within 3 minutes:\n" + Files.readString(log));
+      }
+      Thread.sleep(20);
+    }
+    Thread.sleep(300);
+    assertTrue(driver.isAlive(), "still writing when killed:\n" + Files.readString(log));
+    driver.destroyForcibly().waitFor();
+    assertTrue(stagingDirectories() > 0, "the kill left its staging directory behind");
+  }
+
+  private static boolean stagedPartFileExists() throws IOException {
+    try (Stream<Path> files = Files.walk(DIR)) {
+      return files.anyMatch(p -> p.toString().contains("out.staging-")
+          && p.getFileName().toString().startsWith("part-"));
+    } catch (UncheckedIOException e) {
+      return false; // a directory vanished while it was listed: look again
+    }
+  }
+
+  private static long stagingDirectories() throws IOException {
+    try (Stream<Path> siblings = Files.list(DIR)) {
+      return siblings.filter(p -> p.getFileName().toString().startsWith("out.staging-")).count();
+    }
+  }
+
+  /** Relative path → size of every file under {@code root}. */
+  private static Map<String, Long> listing(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(Files::isRegularFile).collect(Collectors.toMap(
+          p -> root.relativize(p).toString(), p -> p.toFile().length(), (a, b) -> a,
+          TreeMap::new));
+    }
+  }
+
+  /** Same multiset of rows, compared by Spark itself: 16k rows of W crowd a test heap. */
+  private static void assertSameRowsAndValues(Path expected, Path actual) {
+    SparkSession spark = LocalSpark.start("local[2]");
+    try {
+      for (String dataset : List.of("", "/_rejects/*.parquet")) {
+        Dataset<Row> before = spark.read().parquet(expected + dataset);
+        Dataset<Row> after = spark.read().parquet(actual + dataset);
+        assertEquals(before.count(), after.count(), dataset);
+        assertEquals(0, before.exceptAll(after).count(), "rows only in the first run " + dataset);
+        assertEquals(0, after.exceptAll(before).count(), "rows only in the rerun " + dataset);
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+}
