@@ -9,6 +9,7 @@ import io.hypernet.job.report.RunReport;
 import io.hypernet.job.report.StagedCounts;
 import io.hypernet.spark.HypernetCatalog;
 import io.hypernet.spark.HypernetReconciler;
+import io.hypernet.spark.ReconcileMetrics;
 import io.hypernet.spark.Reconciliation;
 import io.hypernet.spark.UnreadableWeightsException;
 import java.io.IOException;
@@ -81,7 +82,8 @@ public final class ReconcileJob {
       String rejectsPath = rejectsOut == null ? output.staging(REJECTS_DIR) : rejectsOut.staging();
       try {
         LOG.info("reconciling {} rows of {} into {}", rowsIn, settings.input(), output.target());
-        ProgressListener progress = new ProgressListener(rowsIn, 10_000);
+        ProgressListener progress = new ProgressListener(rowsIn,
+            ReconcileMetrics.ROWS_ACCUMULATOR, 10_000);
         spark.sparkContext().addSparkListener(progress);
         try {
           result.reconciled().write().parquet(output.staging());

@@ -108,6 +108,8 @@ class BadFilesTest {
     assertEquals(2, r.exitCode(), r.toString());
     assertTrue(r.err().contains(expected.replace("{dir}", dir.toString())), r.err());
     assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    assertFalse(r.err().contains("Job aborted") || r.err().contains("awaitResult"),
+        "the cause, not Spark's wrapper: " + r.err());
     assertFalse(Files.exists(Path.of(output)), "nothing written");
     try (Stream<Path> siblings = Files.list(dir)) {
       assertTrue(siblings.noneMatch(p -> p.getFileName().toString().contains(".staging-")),

@@ -18,13 +18,15 @@ import org.apache.spark.util.LongAccumulator;
 public final class ReconcileMetrics implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final char SEPARATOR = '\t';
+  /** Tasks add the rows they computed as they go; executor heartbeats carry it to the driver. */
+  public static final String ROWS_ACCUMULATOR = "hypernet rows reconciled";
 
   private final LongAccumulator rowsReconciled;
   /** One entry per task: "stageId\tengine/device". */
   private final CollectionAccumulator<String> engines;
 
   ReconcileMetrics(SparkContext sc) {
-    this.rowsReconciled = sc.longAccumulator("hypernet rows reconciled");
+    this.rowsReconciled = sc.longAccumulator(ROWS_ACCUMULATOR);
     this.engines = sc.collectionAccumulator("hypernet engines");
   }
 

@@ -115,18 +115,28 @@ public final class ParquetInputs {
       if (t instanceof JobFailure) {
         return (JobFailure) t;
       }
+    }
+    Throwable culprit = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
       String message = String.valueOf(t.getMessage());
-      if (t instanceof org.apache.parquet.io.ParquetDecodingException
+      // Spark's wrappers repeat the cause in their first line; report the cause itself.
+      boolean wrapper = message.startsWith("Job aborted") || message.startsWith("[TASK_WRITE")
+          || message.startsWith("Exception thrown in awaitResult");
+      if (!wrapper && (t instanceof org.apache.parquet.io.ParquetDecodingException
           || t instanceof org.apache.hadoop.fs.ChecksumException
           || t instanceof java.io.EOFException
           || message.contains("is not a Parquet file")
           || message.contains("CANNOT_READ_FILE_FOOTER")
-          || message.contains("Encountered error while reading file")) {
-        return new JobFailure(JobFailure.INVALID_INPUT, what + " path " + path
-            + " holds a corrupt or truncated Parquet file: " + firstLine(t), e);
+          || message.startsWith("Encountered error while reading file"))) {
+        culprit = t;
+        break;
       }
     }
-    return new JobFailure(1, "failed: " + firstLine(e), e);
+    if (culprit == null) {
+      return new JobFailure(1, "failed: " + firstLine(e), e);
+    }
+    return new JobFailure(JobFailure.INVALID_INPUT, what + " path " + path
+        + " holds a corrupt or truncated Parquet file: " + firstLine(culprit), e);
   }
 
   static String firstLine(Throwable e) {

@@ -1,38 +1,79 @@
 package io.hypernet.job.report;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple4;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
-/** Logs rows written so far, with rate and share of the input, at most every interval. */
+/**
+ * Logs rows done so far, with rate and share of the input, at most every interval: rows of
+ * finished tasks plus, from executor heartbeats, the rows running tasks have computed, so a long
+ * partition shows progress before it ends.
+ */
 public final class ProgressListener extends SparkListener {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressListener.class);
 
   private final long totalRows;
+  private final String rowsAccumulator;
   private final long intervalNanos;
   private final long start = System.nanoTime();
-  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong finished = new AtomicLong();
+  private final Map<Long, Long> running = new ConcurrentHashMap<>();
   private final AtomicLong lastLog = new AtomicLong(System.nanoTime());
 
-  public ProgressListener(long totalRows, long intervalMillis) {
+  /**
+   * @param rowsAccumulator the name of the accumulator tasks add their computed rows to
+   */
+  public ProgressListener(long totalRows, String rowsAccumulator, long intervalMillis) {
     this.totalRows = totalRows;
+    this.rowsAccumulator = rowsAccumulator;
     this.intervalNanos = intervalMillis * 1_000_000;
+  }
+
+  /** Rows written by finished tasks plus rows computed by running ones, as last heard. */
+  public long rowsDone() {
+    return finished.get() + running.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  @Override
+  public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
+    for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task
+        : JavaConverters.seqAsJavaList(update.accumUpdates())) {
+      for (AccumulableInfo info : JavaConverters.seqAsJavaList(task._4())) {
+        if (info.name().isDefined() && rowsAccumulator.equals(info.name().get())
+            && info.update().isDefined()) {
+          running.put((Long) task._1(), ((Number) info.update().get()).longValue());
+        }
+      }
+    }
+    maybeLog();
   }
 
   @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
-    if (end.taskMetrics() == null) {
-      return;
+    running.remove(end.taskInfo().taskId());
+    if (end.taskMetrics() != null) {
+      finished.addAndGet(end.taskMetrics().outputMetrics().recordsWritten());
     }
-    long done = written.addAndGet(end.taskMetrics().outputMetrics().recordsWritten());
+    maybeLog();
+  }
+
+  private void maybeLog() {
     long now = System.nanoTime();
     long last = lastLog.get();
     if (now - last >= intervalNanos && lastLog.compareAndSet(last, now)) {
+      long done = rowsDone();
       double seconds = (now - start) / 1e9;
-      LOG.info(String.format(Locale.ROOT, "progress: %,d of %,d rows written (%.1f%%), %.0f rows/s",
+      LOG.info(String.format(Locale.ROOT, "progress: %,d of %,d rows done (%.1f%%), %.0f rows/s",
           done, totalRows, totalRows == 0 ? 100.0 : 100.0 * done / totalRows, done / seconds));
     }
   }
