@@ -5,6 +5,7 @@ import io.hypernet.job.report.RunReport;
 import io.hypernet.job.sample.SampleData;
 import io.hypernet.spark.ReconcileOptions;
 import java.util.concurrent.Callable;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +42,8 @@ final class DemoCommand implements Callable<Integer> {
       SampleData.write(spark, new SampleData.Spec(rows, 3, 64, 32, 128, 128, 42, 12, 4), input);
       RunSettings settings = new RunSettings(input + "/w", input + "/configs", dir + "/W", null,
           ReconcileOptions.defaults().withEngine(engine.kind()),
-          OutputPublisher.Mode.OVERWRITE, false, 1.0, 0);
+          OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, RunSettings.Writer.BULK,
+          CompressionCodecName.SNAPPY);
       RunReport report = new ReconcileJob(spark, settings).run();
       spec.commandLine().getOut().println("hypernet demo " + report.summary());
       return 0;

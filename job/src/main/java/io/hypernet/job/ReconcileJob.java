@@ -14,6 +14,7 @@ import io.hypernet.spark.Reconciliation;
 import io.hypernet.spark.UnreadableWeightsException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -86,7 +87,14 @@ public final class ReconcileJob {
             ReconcileMetrics.ROWS_ACCUMULATOR, 10_000);
         spark.sparkContext().addSparkListener(progress);
         try {
-          result.reconciled().write().parquet(output.staging());
+          if (settings.writer() == RunSettings.Writer.BULK) {
+            result.writeParquet(output.staging(), settings.compression(),
+                spark.sparkContext().hadoopConfiguration());
+          } else {
+            result.reconciled().write()
+                .option("compression", settings.compression().name().toLowerCase(Locale.ROOT))
+                .parquet(output.staging());
+          }
         } finally {
           spark.sparkContext().removeSparkListener(progress);
         }
@@ -136,7 +144,9 @@ public final class ReconcileJob {
         spark.sparkContext().master(), settings.input(), settings.configs(), output.target(),
         rejectsOut == null ? output.target() + "/" + REJECTS_DIR : rejectsOut.target(),
         settings.options().engine().label(), result.metrics().engines(),
-        result.metrics().enginesByStage(), settings.options().batchSize(), rowsIn,
+        result.metrics().enginesByStage(), settings.options().batchSize(),
+        settings.writer().name().toLowerCase(Locale.ROOT) + "/"
+            + settings.compression().name().toLowerCase(Locale.ROOT), rowsIn,
         counts.written(), counts.rejected(), counts.rejectedByReason(), counts.perConfig(),
         counts.duplicates(), catalog.validConfigs().size() + catalog.invalidConfigs().size(),
         catalog.invalidConfigs(), new LinkedHashMap<>(durations));

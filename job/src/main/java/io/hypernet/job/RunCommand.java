@@ -5,6 +5,7 @@ import io.hypernet.job.report.RunReport;
 import io.hypernet.spark.ReconcileOptions;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,6 +49,15 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "" + ReconcileOptions.DEFAULT_BATCH_SIZE,
       paramLabel = "ROWS", description = "Rows per engine call (default ${DEFAULT-VALUE}).")
   int batchSize;
+
+  @Option(names = "--writer", defaultValue = "bulk", paramLabel = "bulk|spark",
+      description = "bulk: this project's Parquet writer for W (default, several times faster); "
+          + "spark: Spark's stock writer. Both write the same schema and values.")
+  String writer;
+
+  @Option(names = "--compression", defaultValue = "snappy", paramLabel = "snappy|zstd|gzip|none",
+      description = "Output codec (default ${DEFAULT-VALUE}).")
+  String compression;
 
   @Option(names = "--on-bad-row", defaultValue = "reject", paramLabel = "reject|fail",
       description = "reject: write bad rows to the rejects (default); fail: exit 3.")
@@ -108,7 +118,21 @@ final class RunCommand implements Callable<Integer> {
     }
     ReconcileOptions options = ReconcileOptions.defaults().withEngine(engine.kind())
         .withBatchSize(batchSize).withColumns(idColumn, configColumn, wColumn);
+    RunSettings.Writer outputWriter;
+    try {
+      outputWriter = RunSettings.Writer.valueOf(writer.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw JobFailure.invalidInput("--writer must be bulk or spark, got " + writer);
+    }
+    CompressionCodecName codec = switch (compression.toLowerCase(Locale.ROOT)) {
+      case "snappy" -> CompressionCodecName.SNAPPY;
+      case "zstd" -> CompressionCodecName.ZSTD;
+      case "gzip" -> CompressionCodecName.GZIP;
+      case "none", "uncompressed" -> CompressionCodecName.UNCOMPRESSED;
+      default -> throw JobFailure.invalidInput("--compression must be snappy, zstd, gzip or "
+          + "none, got " + compression);
+    };
     return new RunSettings(input, configs, output, rejects, options, outputMode, failOnBadRow,
-        maxRejectFraction, maxWeightsMb << 20);
+        maxRejectFraction, maxWeightsMb << 20, outputWriter, codec);
   }
 }

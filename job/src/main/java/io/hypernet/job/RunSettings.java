@@ -2,6 +2,7 @@ package io.hypernet.job;
 
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.spark.ReconcileOptions;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * Everything one reconciliation run needs, as given on the command line.
@@ -10,6 +11,8 @@ import io.hypernet.spark.ReconcileOptions;
  * @param maxRejectFraction fail (exit 3) when rejected/in exceeds it; 1.0 never fails
  * @param failOnBadRow fail (exit 3) on the first rejected row instead of rejecting it
  * @param maxWeightsBytes the per-configuration weight budget; 0 means the driver's default
+ * @param writer how the output Parquet is written
+ * @param compression the output's codec (the rejects use Spark's default)
  */
 public record RunSettings(
     String input,
@@ -20,7 +23,12 @@ public record RunSettings(
     OutputPublisher.Mode mode,
     boolean failOnBadRow,
     double maxRejectFraction,
-    long maxWeightsBytes) {
+    long maxWeightsBytes,
+    Writer writer,
+    CompressionCodecName compression) {
+
+  /** The output writer: the project's bulk writer, or Spark's stock one (same files). */
+  public enum Writer { BULK, SPARK }
 
   /** True when rejects are written inside the output directory (and published with it). */
   public boolean rejectsInsideOutput() {

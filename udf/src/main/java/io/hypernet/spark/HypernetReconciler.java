@@ -49,7 +49,9 @@ public final class HypernetReconciler {
         .mapPartitions(new PartitionFunction(catalog, options, idType, metrics)).rdd();
     Dataset<Row> reconciled =
         spark.internalCreateDataFrame(rows, outputSchema(idType, options), false);
-    return new Reconciliation(reconciled, rejected, metrics);
+    return new Reconciliation(reconciled, rejected, metrics, valid,
+        (dir, codec, hadoop) -> new MatrixParquetSink(catalog, options, idType, metrics, dir,
+            codec, hadoop));
   }
 
   /** SPEC §5: id (the input's type), config_id, n, D, W as array&lt;float&gt; row-major. */

@@ -100,6 +100,42 @@ final class PartitionReconciler implements Iterator<InternalRow> {
         emitting.config.n(), emitting.config.d(), w});
   }
 
+  /**
+   * For writers that take whole batches instead of rows: computes the next batch, exposed by the
+   * {@code batch*} accessors until the next call; false at the end of the partition.
+   */
+  boolean advanceBatch() {
+    emitIndex = emitCount;
+    if (!flushNextBatch()) {
+      releaseLeases();
+      return false;
+    }
+    emitIndex = emitCount;
+    return true;
+  }
+
+  int batchRows() {
+    return emitCount;
+  }
+
+  /** The id of row i of the batch: Long, Integer, Short, Byte, UTF8String or byte[]. */
+  Object batchId(int i) {
+    return emitting.ids[i];
+  }
+
+  UTF8String batchConfigId() {
+    return emitting.configId;
+  }
+
+  HypernetConfig batchConfig() {
+    return emitting.config;
+  }
+
+  /** W of row i at [i·n·D, (i+1)·n·D). */
+  float[] batchValues() {
+    return out;
+  }
+
   /** Reads input until a batch is ready, computes it into {@link #out}; false at the end. */
   private boolean flushNextBatch() {
     while (input.hasNext()) {

@@ -1,14 +1,61 @@
 package io.hypernet.spark;
 
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
- * The two lazily evaluated results of a reconciliation; every input row lands in exactly one.
- *
- * @param reconciled {@code id, config_id, n, D, W} (SPEC §5)
- * @param rejected the input columns plus {@code reason} and {@code reason_detail}
- * @param metrics engines used and rows computed, filled in as the datasets are evaluated
+ * The lazily evaluated results of a reconciliation; every input row lands in exactly one of the
+ * reconciled rows or the rejected rows. The reconciled rows can be consumed as a Dataset (any
+ * Spark sink) or written by {@link #writeParquet}, the bulk writer.
  */
-public record Reconciliation(Dataset<Row> reconciled, Dataset<Row> rejected,
-    ReconcileMetrics metrics) {}
+public final class Reconciliation {
+  private final Dataset<Row> reconciled;
+  private final Dataset<Row> rejected;
+  private final ReconcileMetrics metrics;
+  private final RDD<InternalRow> valid;
+  private final MatrixParquetSinkFactory sinks;
+
+  /** Builds the sink for a directory and codec; keeps what the sink needs out of this API. */
+  interface MatrixParquetSinkFactory {
+    MatrixParquetSink create(String dir, CompressionCodecName codec, Configuration hadoop);
+  }
+
+  Reconciliation(Dataset<Row> reconciled, Dataset<Row> rejected, ReconcileMetrics metrics,
+      RDD<InternalRow> valid, MatrixParquetSinkFactory sinks) {
+    this.reconciled = reconciled;
+    this.rejected = rejected;
+    this.metrics = metrics;
+    this.valid = valid;
+    this.sinks = sinks;
+  }
+
+  /** {@code id, config_id, n, D, W} (SPEC §5). */
+  public Dataset<Row> reconciled() {
+    return reconciled;
+  }
+
+  /** The input columns plus {@code reason} and {@code reason_detail}. */
+  public Dataset<Row> rejected() {
+    return rejected;
+  }
+
+  /** Engines used and rows computed, filled in as the results are evaluated. */
+  public ReconcileMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Computes and writes the reconciled rows to {@code dir} as Parquet (the same schema as
+   * {@link #reconciled()}), one file per partition, plus {@code _SUCCESS}.
+   */
+  public void writeParquet(String dir, CompressionCodecName codec, Configuration hadoop)
+      throws IOException {
+    valid.toJavaRDD().foreachPartition(sinks.create(dir, codec, hadoop));
+    MatrixParquetSink.finish(dir, hadoop);
+  }
+}

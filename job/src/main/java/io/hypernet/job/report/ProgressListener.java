@@ -48,11 +48,9 @@ public final class ProgressListener extends SparkListener {
   public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
     for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task
         : JavaConverters.seqAsJavaList(update.accumUpdates())) {
-      for (AccumulableInfo info : JavaConverters.seqAsJavaList(task._4())) {
-        if (info.name().isDefined() && rowsAccumulator.equals(info.name().get())
-            && info.update().isDefined()) {
-          running.put((Long) task._1(), ((Number) info.update().get()).longValue());
-        }
+      long rows = rowsOf(task._4());
+      if (rows >= 0) {
+        running.put((Long) task._1(), rows);
       }
     }
     maybeLog();
@@ -61,10 +59,24 @@ public final class ProgressListener extends SparkListener {
   @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
     running.remove(end.taskInfo().taskId());
-    if (end.taskMetrics() != null) {
-      finished.addAndGet(end.taskMetrics().outputMetrics().recordsWritten());
+    // The bulk writer bypasses Spark's output metrics; the rows accumulator covers both writers.
+    long rows = rowsOf(end.taskInfo().accumulables());
+    if (rows < 0 && end.taskMetrics() != null) {
+      rows = end.taskMetrics().outputMetrics().recordsWritten();
     }
+    finished.addAndGet(Math.max(rows, 0));
     maybeLog();
+  }
+
+  /** The task's value of the rows accumulator, or -1 when it has none. */
+  private long rowsOf(Seq<AccumulableInfo> accumulables) {
+    for (AccumulableInfo info : JavaConverters.seqAsJavaList(accumulables)) {
+      if (info.name().isDefined() && rowsAccumulator.equals(info.name().get())
+          && info.update().isDefined()) {
+        return ((Number) info.update().get()).longValue();
+      }
+    }
+    return -1;
   }
 
   private void maybeLog() {

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  * @param perConfig written and rejected rows per config_id (null config_id as "&lt;null&gt;")
  * @param duplicates (config_id, id) keys written more than once
  * @param enginesByStage per Spark stage, tasks per engine/device (retried attempts included)
+ * @param writer the output writer and codec, e.g. "bulk/snappy"
  * @param durationsMs per phase, in run order, plus {@code total}
  */
 @JsonIgnoreProperties(value = "accounting_holds", allowGetters = true)
@@ -36,6 +37,7 @@ public record RunReport(
     List<String> engines,
     Map<String, Map<String, Long>> enginesByStage,
     int batchSize,
+    String writer,
     long rowsIn,
     long rowsWritten,
     long rowsRejected,
@@ -98,9 +100,9 @@ public record RunReport(
         : ", " + duplicates.keys() + " duplicated id(s) in " + duplicates.rows() + " rows";
     return String.format(Locale.ROOT,
         "%s: %d rows in, %d written, %d rejected%s%s | %d configuration(s), %d invalid | "
-            + "engine %s | %.1f s%n  output:  %s%n  rejects: %s%n  report:  %s/_report.json",
+            + "engine %s, writer %s | %.1f s%n  output:  %s%n  rejects: %s%n  report:  %s/_report.json",
         status, rowsIn, rowsWritten, rowsRejected, reasons, dupes, configurations,
-        invalidConfigs.size(), String.join(",", engines),
+        invalidConfigs.size(), String.join(",", engines), writer,
         durationsMs.getOrDefault("total", 0L) / 1000.0, output, rejects, output);
   }
 }

@@ -1,0 +1,158 @@
+package io.hypernet.spark;
+
+import io.hypernet.config.HypernetConfig;
+import io.hypernet.io.MatrixParquetWriter;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.VoidFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.util.SerializableConfiguration;
+
+/**
+ * Writes each partition's reconciled batches straight from the engine's output buffer into one
+ * Parquet file with {@link MatrixParquetWriter}: no Row objects, no per-value encoding. The file
+ * is written under a hidden temporary name and renamed to a name fixed by the partition index,
+ * so a retried or speculative attempt replaces what another attempt wrote, never adds to it.
+ */
+final class MatrixParquetSink implements VoidFunction<Iterator<InternalRow>> {
+  private static final long serialVersionUID = 1L;
+  /** Row groups of about this size; one is buffered per running task. */
+  static final long ROW_GROUP_BYTES = 64L << 20;
+
+  private final HypernetCatalog catalog;
+  private final ReconcileOptions options;
+  private final DataType idType;
+  private final ReconcileMetrics metrics;
+  private final String dir;
+  private final CompressionCodecName codec;
+  private final SerializableConfiguration hadoop;
+  private final String sparkSchemaJson;
+
+  MatrixParquetSink(HypernetCatalog catalog, ReconcileOptions options, DataType idType,
+      ReconcileMetrics metrics, String dir, CompressionCodecName codec, Configuration hadoop) {
+    this.catalog = catalog;
+    this.options = options;
+    this.idType = idType;
+    this.metrics = metrics;
+    this.dir = dir;
+    this.codec = codec;
+    this.hadoop = new SerializableConfiguration(hadoop);
+    this.sparkSchemaJson = HypernetReconciler.outputSchema(idType, options).json();
+  }
+
+  static String fileName(int partition, CompressionCodecName codec) {
+    return String.format(Locale.ROOT, "part-%05d.%s.parquet", partition,
+        codec.name().toLowerCase(Locale.ROOT));
+  }
+
+  static boolean isTemporary(String name) {
+    return name.startsWith(".part-") && name.endsWith(".tmp");
+  }
+
+  @Override
+  public void call(Iterator<InternalRow> rows) throws IOException {
+    TaskContext task = TaskContext.get();
+    int partition = task.partitionId();
+    Path target = new Path(dir, fileName(partition, codec));
+    Path temporary = new Path(dir, "." + target.getName() + "." + task.taskAttemptId() + ".tmp");
+    FileSystem fs = target.getFileSystem(hadoop.value());
+    PartitionReconciler reconciler =
+        new PartitionReconciler(rows, catalog, options, idType, metrics);
+    MatrixParquetWriter writer = null;
+    try {
+      while (reconciler.advanceBatch()) {
+        if (writer == null) {
+          writer = open(temporary);
+        }
+        write(reconciler, writer);
+      }
+      if (writer == null && partition == 0) {
+        writer = open(temporary); // an output without rows still has a file with its schema
+      }
+      if (writer == null) {
+        return;
+      }
+      writer.close();
+      writer = null;
+      if (!fs.rename(temporary, target)) {
+        if (!fs.exists(target)) {
+          throw new IOException("could not rename " + temporary + " to " + target);
+        }
+        fs.delete(temporary, false); // another attempt of this partition published first
+      }
+    } finally {
+      if (writer != null) {
+        try {
+          writer.close();
+        } finally {
+          fs.delete(temporary, false);
+        }
+      }
+    }
+  }
+
+  private MatrixParquetWriter open(Path temporary) throws IOException {
+    return new MatrixParquetWriter(temporary, hadoop.value(), idTypeOf(idType),
+        options.idColumn(), options.configColumn(), codec, ROW_GROUP_BYTES,
+        Map.of("org.apache.spark.sql.parquet.row.metadata", sparkSchemaJson,
+            "org.apache.spark.version", org.apache.spark.package$.MODULE$.SPARK_VERSION()));
+  }
+
+  private static void write(PartitionReconciler batch, MatrixParquetWriter writer)
+      throws IOException {
+    HypernetConfig config = batch.batchConfig();
+    byte[] configId = batch.batchConfigId().getBytes();
+    int size = config.outputSize();
+    float[] values = batch.batchValues();
+    for (int i = 0; i < batch.batchRows(); i++) {
+      Object id = batch.batchId(i);
+      if (id instanceof Long) {
+        writer.writeInt64Id((Long) id);
+      } else if (id instanceof Number) {
+        writer.writeInt32Id(((Number) id).intValue());
+      } else if (id instanceof byte[]) {
+        writer.writeBytesId((byte[]) id);
+      } else {
+        writer.writeBytesId(((org.apache.spark.unsafe.types.UTF8String) id).getBytes());
+      }
+      writer.writeRow(configId, config.n(), config.d(), values, i * size);
+    }
+  }
+
+  static MatrixParquetWriter.IdType idTypeOf(DataType type) {
+    if (type.equals(DataTypes.LongType)) {
+      return MatrixParquetWriter.IdType.INT64;
+    } else if (type.equals(DataTypes.IntegerType)) {
+      return MatrixParquetWriter.IdType.INT32;
+    } else if (type.equals(DataTypes.ShortType)) {
+      return MatrixParquetWriter.IdType.INT16;
+    } else if (type.equals(DataTypes.ByteType)) {
+      return MatrixParquetWriter.IdType.INT8;
+    } else if (type.equals(DataTypes.StringType)) {
+      return MatrixParquetWriter.IdType.STRING;
+    }
+    return MatrixParquetWriter.IdType.BINARY;
+  }
+
+  /** After the job: removes what failed attempts left, and marks success as Spark does. */
+  static void finish(String dir, Configuration hadoop) throws IOException {
+    Path path = new Path(dir);
+    FileSystem fs = path.getFileSystem(hadoop);
+    for (FileStatus file : fs.listStatus(path)) {
+      if (isTemporary(file.getPath().getName())) {
+        fs.delete(file.getPath(), false);
+      }
+    }
+    fs.create(new Path(path, "_SUCCESS"), true).close();
+  }
+}
