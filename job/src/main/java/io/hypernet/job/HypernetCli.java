@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/hypernet} and {@code spark-submit --class io.hypernet.job.HypernetCli}. */
 @Command(name = "hypernet", mixinStandardHelpOptions = true, version = "hypernet-spark 0.1.0",
     description = "Materialises hypernet-reconciled parameter matrices W from w vectors with Spark.",
-    subcommands = {RunCommand.class, GenerateCommand.class, DemoCommand.class,
+    subcommands = {RunCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class HypernetCli {
   private static final Logger LOG = LoggerFactory.getLogger(HypernetCli.class);

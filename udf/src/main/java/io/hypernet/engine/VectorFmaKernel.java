@@ -29,7 +29,21 @@ final class VectorFmaKernel {
     return packed;
   }
 
+  /**
+   * Rows per block: a block's inputs (64 × 128 floats = 32 KiB) stay in L1/L2 while every panel
+   * streams past them; without blocking, large batches re-read x from L3 for each panel and ran
+   * at half the speed (BENCHMARKS.md, kernel).
+   */
+  static final int ROW_BLOCK = 64;
+
   static void multiply(FmaLayer layer, float[] x, int rows, float[] y) {
+    for (int from = 0; from < rows; from += ROW_BLOCK) {
+      multiplyBlock(layer, x, from, Math.min(rows, from + ROW_BLOCK), y);
+    }
+  }
+
+  /** Rows [from, to) through every panel. */
+  private static void multiplyBlock(FmaLayer layer, float[] x, int from, int rows, float[] y) {
     int inputs = layer.inputs;
     int outputs = layer.outputs;
     float[] a = layer.panels;
@@ -39,7 +53,7 @@ final class VectorFmaKernel {
       FloatVector b0 = FloatVector.fromArray(SPECIES, layer.bias, col);
       FloatVector b1 = FloatVector.fromArray(SPECIES, layer.bias, col + LANES);
       FloatVector b2 = FloatVector.fromArray(SPECIES, layer.bias, col + 2 * LANES);
-      int r = 0;
+      int r = from;
       for (; r + 4 <= rows; r += 4) {
         FloatVector c00 = b0, c01 = b1, c02 = b2;
         FloatVector c10 = b0, c11 = b1, c12 = b2;

@@ -34,8 +34,11 @@ public final class MatrixParquetWriter implements AutoCloseable {
   /** The id column's physical type, following the input's id type. */
   public enum IdType { INT8, INT16, INT32, INT64, STRING, BINARY }
 
-  /** Data pages of W are cut at the first row boundary after this many value bytes. */
-  private static final int PAGE_BYTES = 1 << 20;
+  /**
+   * Data pages of W are cut at the first row boundary after this many value bytes; small enough
+   * that page buffers are ordinary allocations, not G1 humongous ones (half a 1 MiB region).
+   */
+  private static final int PAGE_BYTES = 256 << 10;
 
   private final ParquetFileWriter file;
   private final BytesInputCompressor compressor;

@@ -1,9 +1,11 @@
 package io.hypernet.spark;
 
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.array_max;
+import static org.apache.spark.sql.functions.array_min;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
@@ -71,11 +73,14 @@ final class RowClassifier {
         new Rule(RejectReason.WRONG_W_LENGTH, size(w).notEqual(col(HypernetCatalog.CFG_L)),
             concat(lit("w has "), size(w), lit(" elements but "), quotedConfig,
                 lit(" has l="), col(HypernetCatalog.CFG_L))),
-        new Rule(RejectReason.NULL_W_ELEMENT, exists(w, x -> x.isNull()),
+        // Compiled expressions, not exists(w, lambda): higher-order functions are interpreted
+        // and boxed per element, which showed in profiles (BENCHMARKS.md).
+        new Rule(RejectReason.NULL_W_ELEMENT, size(array_compact(w)).notEqual(size(w)),
             lit("w has a null element")),
+        // Spark orders NaN above +Infinity, so the max is NaN or +Inf if any element is.
         new Rule(RejectReason.NON_FINITE_W,
-            exists(w, x -> isnan(x).or(x.equalTo(lit(Float.POSITIVE_INFINITY)))
-                .or(x.equalTo(lit(Float.NEGATIVE_INFINITY)))),
+            isnan(array_max(w)).or(array_max(w).equalTo(lit(Float.POSITIVE_INFINITY)))
+                .or(array_min(w).equalTo(lit(Float.NEGATIVE_INFINITY))),
             lit("w has a NaN or infinite element (as float32)")));
 
     Column reason = null;

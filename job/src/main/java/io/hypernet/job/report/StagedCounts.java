@@ -2,22 +2,27 @@ package io.hypernet.job.report;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.hex;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * What the staged files actually hold, counted by reading them back (not from accumulators,
  * which count retried attempts twice): the numbers the accounting check and the report use.
  *
  * @param perConfig written and rejected rows per config_id (null config_id as "&lt;null&gt;")
+ * @param duplicates keys written more than once; a binary id is shown in hex
  * @param firstReject one rejected row, "id=…, config_id=…: detail", for messages; null if none
  */
 public record StagedCounts(long written, long rejected, Map<String, Long> rejectedByReason,
@@ -30,13 +35,26 @@ public record StagedCounts(long written, long rejected, Map<String, Long> reject
   /** Reads {@code outputPath} (id, config_id, ...) and {@code rejectsPath} (..., reason). */
   public static StagedCounts read(SparkSession spark, String outputPath, String rejectsPath,
       String idColumn, String configColumn) {
-    Dataset<Row> output = spark.read().parquet(outputPath);
+    // One job over the two key columns: rows per key, then per configuration the rows and the
+    // keys seen more than once. Examples of duplicates are fetched only when there are some.
+    Dataset<Row> keys = spark.read().parquet(outputPath)
+        .groupBy(col(configColumn), col(idColumn)).count();
+    Column repeated = col("count").gt(1);
     Map<String, long[]> perConfig = new TreeMap<>();
     long written = 0;
-    for (Row r : output.groupBy(configColumn).agg(count("*")).collectAsList()) {
+    long duplicatedKeys = 0;
+    long duplicatedRows = 0;
+    for (Row r : keys.groupBy(col(configColumn)).agg(sum("count"),
+        sum(when(repeated, 1L).otherwise(0L)), sum(when(repeated, col("count")).otherwise(0L)))
+        .collectAsList()) {
       written += r.getLong(1);
       perConfig.computeIfAbsent(r.getString(0), k -> new long[2])[0] = r.getLong(1);
+      duplicatedKeys += r.getLong(2);
+      duplicatedRows += r.getLong(3);
     }
+    RunReport.Duplicates duplicates = duplicatedKeys == 0 ? RunReport.Duplicates.NONE
+        : new RunReport.Duplicates(duplicatedKeys, duplicatedRows,
+            examples(keys.filter(repeated), idColumn, configColumn));
     // The files, not the directory: Spark warns on reading a '_'-prefixed directory by name.
     Dataset<Row> rejects = spark.read().parquet(rejectsPath + "/*.parquet");
     Map<String, Long> byReason = new TreeMap<>();
@@ -58,29 +76,19 @@ public record StagedCounts(long written, long rejected, Map<String, Long> reject
       firstReject = "id=" + r.getString(0) + ", config_id=" + r.getString(1) + ": "
           + r.getString(2);
     }
-    return new StagedCounts(written, rejected, byReason, counts,
-        duplicates(output, idColumn, configColumn), firstReject);
+    return new StagedCounts(written, rejected, byReason, counts, duplicates, firstReject);
   }
 
-  /** Keys (config_id, id) written more than once; only the two key columns are read. */
-  private static RunReport.Duplicates duplicates(Dataset<Row> output, String idColumn,
+  /** The first duplicated keys, in (config_id, id) order. */
+  private static List<RunReport.DuplicateKey> examples(Dataset<Row> repeated, String idColumn,
       String configColumn) {
-    Dataset<Row> repeated = output.groupBy(col(configColumn), col(idColumn).cast("string").as(idColumn))
-        .count().filter(col("count").gt(1)).persist();
-    try {
-      Row totals = repeated.agg(count("*"), sum("count")).first();
-      long keys = totals.getLong(0);
-      if (keys == 0) {
-        return RunReport.Duplicates.NONE;
-      }
-      List<RunReport.DuplicateKey> examples = new ArrayList<>();
-      for (Row r : repeated.orderBy(col(configColumn), col(idColumn)).limit(DUPLICATE_EXAMPLES)
-          .collectAsList()) {
-        examples.add(new RunReport.DuplicateKey(r.getString(0), r.getString(1), r.getLong(2)));
-      }
-      return new RunReport.Duplicates(keys, totals.getLong(1), examples);
-    } finally {
-      repeated.unpersist();
+    Column id = repeated.schema().apply(idColumn).dataType().equals(DataTypes.BinaryType)
+        ? hex(col(idColumn)) : col(idColumn).cast("string");
+    List<RunReport.DuplicateKey> examples = new ArrayList<>();
+    for (Row r : repeated.orderBy(col(configColumn), col(idColumn)).limit(DUPLICATE_EXAMPLES)
+        .select(col(configColumn), id, col("count")).collectAsList()) {
+      examples.add(new RunReport.DuplicateKey(r.getString(0), r.getString(1), r.getLong(2)));
     }
+    return examples;
   }
 }

@@ -1,0 +1,218 @@
+package io.hypernet.job.bench;
+
+import static org.apache.spark.sql.functions.callUDF;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.hypernet.config.ConfigValidator;
+import io.hypernet.config.HypernetConfig;
+import io.hypernet.config.SizeLimits;
+import io.hypernet.engine.EngineKind;
+import io.hypernet.job.ReconcileJob;
+import io.hypernet.job.RunSettings;
+import io.hypernet.job.io.OutputPublisher;
+import io.hypernet.job.io.ParquetInputs;
+import io.hypernet.job.report.RunReport;
+import io.hypernet.job.sample.SampleData;
+import io.hypernet.spark.ReconcileOptions;
+import io.hypernet.weights.HypernetWeights;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.Seq;
+
+/**
+ * Issue 5's end-to-end benchmark, every contender in one JVM and one run so that the ratios
+ * survive a noisy machine: the Spark write floor (precomputed W through Spark's stock Parquet
+ * writer, no hypernet), a naive per-row Java UDF (the thing a user writes first), and this job
+ * with Spark's writer and with the bulk writer. Same rows, shape, codec and cores for all.
+ */
+public final class EndToEndBenchmark {
+  private static final Logger LOG = LoggerFactory.getLogger(EndToEndBenchmark.class);
+  /** Distinct precomputed W rows the floor cycles through: content, not cost, is irrelevant. */
+  private static final int W_POOL = 64;
+
+  /** The shape under test (issue 5: l=64, hidden=128, n·D=4096). */
+  public record Shape(int l, int n, int d, int hiddenDim) implements java.io.Serializable {}
+
+  /** One contender's wall time; the job's also its compute+write phase. */
+  public record Result(String name, long rows, double seconds, String note) {
+    public double rowsPerSecond() {
+      return rows / seconds;
+    }
+  }
+
+  private final SparkSession spark;
+  private final String dir;
+  private final long rows;
+  private final int partitions;
+  private final Shape shape;
+
+  public EndToEndBenchmark(SparkSession spark, String dir, long rows, int partitions,
+      Shape shape) {
+    this.spark = spark;
+    this.dir = dir;
+    this.rows = rows;
+    this.partitions = partitions;
+    this.shape = shape;
+  }
+
+  public List<Result> run(boolean includeNaive) {
+    LOG.info("bench: generating {} w vectors ({}) into {}/input", rows, shape, dir);
+    SampleData.write(spark, new SampleData.Spec(rows, 1, shape.l(), shape.n(), shape.d(),
+        shape.hiddenDim(), 42, 0, partitions), dir + "/input");
+    List<Result> results = new ArrayList<>();
+    results.add(writeFloor());
+    if (includeNaive) {
+      results.add(naiveUdf());
+    }
+    results.add(job(RunSettings.Writer.SPARK));
+    results.add(job(RunSettings.Writer.BULK));
+    return results;
+  }
+
+  private Result writeFloor() {
+    StructType schema = outputSchema();
+    long start = System.nanoTime();
+    spark.range(0, rows, 1, partitions).map(new PrecomputedRow(shape), Encoders.row(schema))
+        .write().mode(SaveMode.Overwrite).option("compression", "snappy")
+        .parquet(dir + "/floor");
+    return timed("Spark write floor (precomputed W, stock writer)", start, "");
+  }
+
+  private Result naiveUdf() {
+    HypernetConfig config = new ConfigValidator(SizeLimits.forThisJvm())
+        .validate(ParquetInputs.readConfigs(spark, dir + "/input/configs")).valid().get(0);
+    Broadcast<HypernetWeights> weights = spark.sparkContext().broadcast(
+        HypernetWeights.seeded(config), scala.reflect.ClassTag$.MODULE$.apply(
+            HypernetWeights.class));
+    spark.udf().register("naive_hypernet", new NaiveHypernet(weights),
+        DataTypes.createArrayType(DataTypes.FloatType, false));
+    long start = System.nanoTime();
+    spark.read().parquet(dir + "/input/w")
+        .select(col("id"), col("config_id"), lit(shape.n()).as("n"), lit(shape.d()).as("D"),
+            callUDF("naive_hypernet", col("w")).as("W"))
+        .write().mode(SaveMode.Overwrite).option("compression", "snappy")
+        .parquet(dir + "/naive");
+    weights.destroy();
+    return timed("naive per-row Java UDF (plain loops, stock writer)", start, "");
+  }
+
+  private Result job(RunSettings.Writer writer) {
+    String name = writer.name().toLowerCase(Locale.ROOT);
+    RunSettings settings = new RunSettings(dir + "/input/w", dir + "/input/configs",
+        dir + "/job-" + name, null, ReconcileOptions.defaults().withEngine(EngineKind.AUTO),
+        OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, writer, CompressionCodecName.SNAPPY);
+    long start = System.nanoTime();
+    RunReport report = new ReconcileJob(spark, settings).run();
+    return timed("hypernet job, --writer " + name, start, String.format(Locale.ROOT,
+        "engine %s; compute+write phase %.1f s", String.join(",", report.engines()),
+        report.durationsMs().get("reconcile_write") / 1000.0));
+  }
+
+  private Result timed(String name, long start, String note) {
+    Result result = new Result(name, rows, (System.nanoTime() - start) / 1e9, note);
+    LOG.info("bench: {}: {} rows in {} s", name, rows, String.format(Locale.ROOT, "%.1f",
+        result.seconds()));
+    return result;
+  }
+
+  private StructType outputSchema() {
+    return new StructType().add("id", DataTypes.LongType, false)
+        .add("config_id", DataTypes.StringType, false)
+        .add("n", DataTypes.IntegerType, false).add("D", DataTypes.IntegerType, false)
+        .add("W", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+  }
+
+  /** A markdown table of the results, with ratios against the floor and the naive UDF. */
+  public static String table(List<Result> results) {
+    double floor = results.get(0).rowsPerSecond();
+    double naive = results.stream().filter(r -> r.name().startsWith("naive"))
+        .mapToDouble(Result::rowsPerSecond).findFirst().orElse(Double.NaN);
+    StringBuilder out = new StringBuilder(
+        "| contender | rows | wall s | rows/s | × write floor | × naive UDF | note |\n"
+            + "|---|---:|---:|---:|---:|---:|---|\n");
+    for (Result r : results) {
+      out.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.0f | %.2f | %s | %s |%n",
+          r.name(), r.rows(), r.seconds(), r.rowsPerSecond(), r.rowsPerSecond() / floor,
+          Double.isNaN(naive) ? "n/a" : String.format(Locale.ROOT, "%.2f",
+              r.rowsPerSecond() / naive), r.note()));
+    }
+    return out.toString();
+  }
+
+  /** W from a small pool of random rows, so producing a row costs next to nothing. */
+  private static final class PrecomputedRow implements MapFunction<Long, Row> {
+    private static final long serialVersionUID = 1L;
+    private final Shape shape;
+    private transient float[][] pool;
+
+    PrecomputedRow(Shape shape) {
+      this.shape = shape;
+    }
+
+    @Override
+    public Row call(Long id) {
+      if (pool == null) {
+        Random random = new Random(7);
+        pool = new float[W_POOL][shape.n() * shape.d()];
+        for (float[] w : pool) {
+          for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian();
+          }
+        }
+      }
+      return RowFactory.create(id, "cfg-000", shape.n(), shape.d(), pool[(int) (id % W_POOL)]);
+    }
+  }
+
+  /** The first thing a user writes: one w at a time, plain loops, boxed input. */
+  private static final class NaiveHypernet implements UDF1<Seq<Object>, float[]> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<HypernetWeights> weights;
+
+    NaiveHypernet(Broadcast<HypernetWeights> weights) {
+      this.weights = weights;
+    }
+
+    @Override
+    public float[] call(Seq<Object> w) {
+      HypernetWeights p = weights.value();
+      int l = p.inputSize();
+      int hidden = p.hiddenSize();
+      int out = p.outputSize();
+      float[] h = new float[hidden];
+      for (int i = 0; i < hidden; i++) {
+        float sum = p.b1()[i];
+        for (int j = 0; j < l; j++) {
+          sum += p.a1()[i * l + j] * ((Number) w.apply(j)).floatValue();
+        }
+        h[i] = p.activation() == io.hypernet.config.Activation.SIGMOID
+            ? (float) (1 / (1 + Math.exp(-sum))) : sum;
+      }
+      float[] result = new float[out];
+      for (int i = 0; i < out; i++) {
+        float sum = p.b2()[i];
+        for (int j = 0; j < hidden; j++) {
+          sum += p.a2()[i * hidden + j] * h[j];
+        }
+        result[i] = sum;
+      }
+      return result;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.hypernet.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hypernet.testing.Float64Reference;
+import io.hypernet.testing.LocalSpark;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark runs every contender on the same rows, and they all compute the same thing. */
+class BenchCommandTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void everyContenderWritesEveryRowAndTheNaiveUdfComputesTheSameW() {
+    CliRunner.Result r = CliRunner.run("bench", "--rows", "300", "--n", "4", "--D", "8",
+        "--partitions", "2", "--dir", dir.toString(), "--master", "local[2]");
+    assertEquals(0, r.exitCode(), r.toString());
+    for (String contender : List.of("| Spark write floor", "| naive per-row Java UDF",
+        "| hypernet job, --writer spark", "| hypernet job, --writer bulk")) {
+      assertTrue(r.out().contains(contender), r.out());
+    }
+    SparkSession spark = LocalSpark.start("local[2]");
+    try {
+      for (String output : List.of("floor", "naive", "job-spark", "job-bulk")) {
+        assertEquals(300, spark.read().parquet(dir + "/" + output).count(), output);
+      }
+      Map<Long, Row> naive = EndToEndTest.byId(spark.read().parquet(dir + "/naive")
+          .collectAsList());
+      Map<Long, Row> job = EndToEndTest.byId(spark.read().parquet(dir + "/job-bulk")
+          .collectAsList());
+      for (Map.Entry<Long, Row> e : job.entrySet()) {
+        float[] expected = EndToEndTest.floats(e.getValue().getList(4));
+        float[] actual = EndToEndTest.floats(naive.get(e.getKey()).getList(4));
+        double max = 0;
+        double diff = 0;
+        for (int i = 0; i < expected.length; i++) {
+          max = Math.max(max, Math.abs(expected[i]));
+          diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(diff <= 2 * Float64Reference.RELATIVE_TOLERANCE * max, "id " + e.getKey());
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+}
