@@ -16,8 +16,13 @@ final class FmaLayer {
   /** A, [outputs × inputs] row-major (as nn.Linear stores it). */
   final float[] weight;
   final float[] bias;
-  /** A transposed into column panels of {@link VectorFmaKernel#PANEL} outputs; null if scalar. */
+  /**
+   * A transposed into column panels of {@link VectorFmaKernel#PANEL} outputs, the last one
+   * zero-padded; null if scalar. Padding keeps the tail columns on the vector path (scalar they
+   * took a sixth of the kernel's time) without changing any real output's FMA chain.
+   */
   final float[] panels;
+  final float[] paddedBias;
   final int panelCount;
 
   FmaLayer(int inputs, int outputs, float[] weight, float[] bias) {
@@ -26,11 +31,13 @@ final class FmaLayer {
     this.weight = weight;
     this.bias = bias;
     if (VECTORIZED) {
-      this.panelCount = outputs / VectorFmaKernel.PANEL;
-      this.panels = VectorFmaKernel.pack(weight, inputs, panelCount);
+      this.panelCount = (outputs + VectorFmaKernel.PANEL - 1) / VectorFmaKernel.PANEL;
+      this.panels = VectorFmaKernel.pack(weight, inputs, outputs, panelCount);
+      this.paddedBias = java.util.Arrays.copyOf(bias, panelCount * VectorFmaKernel.PANEL);
     } else {
       this.panelCount = 0;
       this.panels = null;
+      this.paddedBias = null;
     }
   }
 
@@ -43,16 +50,17 @@ final class FmaLayer {
   void apply(float[] x, int rows, float[] y) {
     if (VECTORIZED) {
       VectorFmaKernel.multiply(this, x, rows, y);
+    } else {
+      scalar(x, rows, y);
     }
-    scalarColumns(x, rows, y, panelCount * (VECTORIZED ? VectorFmaKernel.PANEL : 0));
   }
 
-  /** The same FMA chain, one element at a time, for outputs [fromColumn, outputs). */
-  private void scalarColumns(float[] x, int rows, float[] y, int fromColumn) {
+  /** The same FMA chain, one element at a time. */
+  private void scalar(float[] x, int rows, float[] y) {
     for (int r = 0; r < rows; r++) {
       int xOff = r * inputs;
       int yOff = r * outputs;
-      for (int i = fromColumn; i < outputs; i++) {
+      for (int i = 0; i < outputs; i++) {
         float acc = bias[i];
         int aOff = i * inputs;
         for (int k = 0; k < inputs; k++) {
@@ -64,7 +72,8 @@ final class FmaLayer {
   }
 
   long sizeInBytes() {
-    long floats = (long) weight.length + bias.length + (panels == null ? 0 : panels.length);
+    long floats = (long) weight.length + bias.length
+        + (panels == null ? 0 : panels.length + paddedBias.length);
     return floats * Float.BYTES;
   }
 }

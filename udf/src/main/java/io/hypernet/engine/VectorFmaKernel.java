@@ -15,13 +15,14 @@ final class VectorFmaKernel {
 
   private VectorFmaKernel() {}
 
-  /** panels[(p·inputs + k)·PANEL + c] = A[p·PANEL + c][k]. */
-  static float[] pack(float[] weight, int inputs, int panelCount) {
+  /** panels[(p·inputs + k)·PANEL + c] = A[p·PANEL + c][k], zero beyond the last output. */
+  static float[] pack(float[] weight, int inputs, int outputs, int panelCount) {
     float[] packed = new float[panelCount * inputs * PANEL];
     for (int p = 0; p < panelCount; p++) {
+      int width = Math.min(PANEL, outputs - p * PANEL);
       for (int k = 0; k < inputs; k++) {
         int dst = (p * inputs + k) * PANEL;
-        for (int c = 0; c < PANEL; c++) {
+        for (int c = 0; c < width; c++) {
           packed[dst + c] = weight[(p * PANEL + c) * inputs + k];
         }
       }
@@ -47,12 +48,22 @@ final class VectorFmaKernel {
     int inputs = layer.inputs;
     int outputs = layer.outputs;
     float[] a = layer.panels;
+    float[] tail = null;
     for (int p = 0; p < layer.panelCount; p++) {
       int col = p * PANEL;
+      if (col + PANEL > outputs) {
+        // The padded last panel: full rows of W would be overrun, so its vectors go through
+        // a scratch row and only the real columns are copied out.
+        if (tail == null) {
+          tail = new float[PANEL];
+        }
+        tailPanel(layer, x, from, rows, y, p, tail);
+        continue;
+      }
       int base = p * inputs * PANEL;
-      FloatVector b0 = FloatVector.fromArray(SPECIES, layer.bias, col);
-      FloatVector b1 = FloatVector.fromArray(SPECIES, layer.bias, col + LANES);
-      FloatVector b2 = FloatVector.fromArray(SPECIES, layer.bias, col + 2 * LANES);
+      FloatVector b0 = FloatVector.fromArray(SPECIES, layer.paddedBias, col);
+      FloatVector b1 = FloatVector.fromArray(SPECIES, layer.paddedBias, col + LANES);
+      FloatVector b2 = FloatVector.fromArray(SPECIES, layer.paddedBias, col + 2 * LANES);
       int r = from;
       for (; r + 4 <= rows; r += 4) {
         FloatVector c00 = b0, c01 = b1, c02 = b2;
@@ -98,6 +109,29 @@ final class VectorFmaKernel {
         }
         store(y, r * outputs + col, c0, c1, c2);
       }
+    }
+  }
+
+  private static void tailPanel(FmaLayer layer, float[] x, int from, int rows, float[] y, int p,
+      float[] scratch) {
+    int inputs = layer.inputs;
+    int col = p * PANEL;
+    int width = layer.outputs - col;
+    int base = p * inputs * PANEL;
+    float[] a = layer.panels;
+    for (int r = from; r < rows; r++) {
+      FloatVector c0 = FloatVector.fromArray(SPECIES, layer.paddedBias, col);
+      FloatVector c1 = FloatVector.fromArray(SPECIES, layer.paddedBias, col + LANES);
+      FloatVector c2 = FloatVector.fromArray(SPECIES, layer.paddedBias, col + 2 * LANES);
+      int x0 = r * inputs;
+      for (int k = 0, off = base; k < inputs; k++, off += PANEL) {
+        FloatVector h = FloatVector.broadcast(SPECIES, x[x0 + k]);
+        c0 = FloatVector.fromArray(SPECIES, a, off).fma(h, c0);
+        c1 = FloatVector.fromArray(SPECIES, a, off + LANES).fma(h, c1);
+        c2 = FloatVector.fromArray(SPECIES, a, off + 2 * LANES).fma(h, c2);
+      }
+      store(scratch, 0, c0, c1, c2);
+      System.arraycopy(scratch, 0, y, r * layer.outputs + col, width);
     }
   }
 

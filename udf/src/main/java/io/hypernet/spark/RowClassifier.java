@@ -1,8 +1,9 @@
 package io.hypernet.spark;
 
-import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_max;
 import static org.apache.spark.sql.functions.array_min;
+import static org.apache.spark.sql.functions.arrays_overlap;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -75,8 +76,10 @@ final class RowClassifier {
                 lit(" has l="), col(HypernetCatalog.CFG_L))),
         // Compiled expressions, not exists(w, lambda): higher-order functions are interpreted
         // and boxed per element, which showed in profiles (BENCHMARKS.md).
-        new Rule(RejectReason.NULL_W_ELEMENT, size(array_compact(w)).notEqual(size(w)),
-            lit("w has a null element")),
+        // arrays_overlap is null exactly when w holds a null and no NaN (a w with both is
+        // rejected as non-finite by the next rule); array_compact would be an interpreted filter.
+        new Rule(RejectReason.NULL_W_ELEMENT,
+            arrays_overlap(w, array(lit(Float.NaN))).isNull(), lit("w has a null element")),
         // Spark orders NaN above +Infinity, so the max is NaN or +Inf if any element is.
         new Rule(RejectReason.NON_FINITE_W,
             isnan(array_max(w)).or(array_max(w).equalTo(lit(Float.POSITIVE_INFINITY)))
