@@ -99,39 +99,36 @@ final class VectorFmaKernel {
         store(y, y0 + 3 * outputs, c30, c31, c32);
       }
       for (; r < rows; r++) {
-        FloatVector c0 = b0, c1 = b1, c2 = b2;
-        int x0 = r * inputs;
-        for (int k = 0, off = base; k < inputs; k++, off += PANEL) {
-          FloatVector h = FloatVector.broadcast(SPECIES, x[x0 + k]);
-          c0 = FloatVector.fromArray(SPECIES, a, off).fma(h, c0);
-          c1 = FloatVector.fromArray(SPECIES, a, off + LANES).fma(h, c1);
-          c2 = FloatVector.fromArray(SPECIES, a, off + 2 * LANES).fma(h, c2);
-        }
-        store(y, r * outputs + col, c0, c1, c2);
+        onePanelRow(layer, x, r, p, y, r * outputs + col);
       }
     }
   }
 
-  private static void tailPanel(FmaLayer layer, float[] x, int from, int rows, float[] y, int p,
-      float[] scratch) {
+  /** One row through panel p, its PANEL outputs stored at {@code out[offset...]}. */
+  private static void onePanelRow(FmaLayer layer, float[] x, int r, int p, float[] out,
+      int offset) {
     int inputs = layer.inputs;
     int col = p * PANEL;
-    int width = layer.outputs - col;
-    int base = p * inputs * PANEL;
     float[] a = layer.panels;
+    FloatVector c0 = FloatVector.fromArray(SPECIES, layer.paddedBias, col);
+    FloatVector c1 = FloatVector.fromArray(SPECIES, layer.paddedBias, col + LANES);
+    FloatVector c2 = FloatVector.fromArray(SPECIES, layer.paddedBias, col + 2 * LANES);
+    int x0 = r * inputs;
+    for (int k = 0, off = p * inputs * PANEL; k < inputs; k++, off += PANEL) {
+      FloatVector h = FloatVector.broadcast(SPECIES, x[x0 + k]);
+      c0 = FloatVector.fromArray(SPECIES, a, off).fma(h, c0);
+      c1 = FloatVector.fromArray(SPECIES, a, off + LANES).fma(h, c1);
+      c2 = FloatVector.fromArray(SPECIES, a, off + 2 * LANES).fma(h, c2);
+    }
+    store(out, offset, c0, c1, c2);
+  }
+
+  private static void tailPanel(FmaLayer layer, float[] x, int from, int rows, float[] y, int p,
+      float[] scratch) {
+    int col = p * PANEL;
     for (int r = from; r < rows; r++) {
-      FloatVector c0 = FloatVector.fromArray(SPECIES, layer.paddedBias, col);
-      FloatVector c1 = FloatVector.fromArray(SPECIES, layer.paddedBias, col + LANES);
-      FloatVector c2 = FloatVector.fromArray(SPECIES, layer.paddedBias, col + 2 * LANES);
-      int x0 = r * inputs;
-      for (int k = 0, off = base; k < inputs; k++, off += PANEL) {
-        FloatVector h = FloatVector.broadcast(SPECIES, x[x0 + k]);
-        c0 = FloatVector.fromArray(SPECIES, a, off).fma(h, c0);
-        c1 = FloatVector.fromArray(SPECIES, a, off + LANES).fma(h, c1);
-        c2 = FloatVector.fromArray(SPECIES, a, off + 2 * LANES).fma(h, c2);
-      }
-      store(scratch, 0, c0, c1, c2);
-      System.arraycopy(scratch, 0, y, r * layer.outputs + col, width);
+      onePanelRow(layer, x, r, p, scratch, 0);
+      System.arraycopy(scratch, 0, y, r * layer.outputs + col, layer.outputs - col);
     }
   }
 
