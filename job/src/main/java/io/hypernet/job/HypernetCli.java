@@ -24,12 +24,11 @@ public final class HypernetCli {
     CommandLine cli = new CommandLine(new HypernetCli()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof JobFailure) {
-        if (e.getCause() != null) {
-          // The user's line says what went wrong; the log keeps the trace for whoever digs.
+        // The user's line says what went wrong; the log keeps the trace for whoever digs.
+        if (e.getCause() != null && ((JobFailure) e).exitCode() == 1) {
+          LOG.error("run failed", e.getCause());
+        } else if (e.getCause() != null) {
           LOG.debug("run failed", e.getCause());
-          if (((JobFailure) e).exitCode() == 1) {
-            LOG.error("run failed", e.getCause());
-          }
         }
         err.println("hypernet: " + e.getMessage());
         err.flush();

@@ -55,6 +55,7 @@ public final class MatrixParquetWriter implements AutoCloseable {
   private final GrowableBuffer ds = new GrowableBuffer(1 << 14);
   private final GrowableBuffer pageValues = new GrowableBuffer(PAGE_BYTES + (1 << 16));
   private final GrowableBuffer pageRepetition = new GrowableBuffer(1 << 12);
+  private final GrowableBuffer pageDefinition = new GrowableBuffer(16);
   private final List<Page> wPages = new ArrayList<>();
   private int pageRows;
   private int pageValueCount;
@@ -165,11 +166,11 @@ public final class MatrixParquetWriter implements AutoCloseable {
     if (pageRows == 0) {
       return;
     }
-    GrowableBuffer definition = new GrowableBuffer(16);
-    definition.putRleRun(pageValueCount, 1);
+    pageDefinition.reset();
+    pageDefinition.putRleRun(pageValueCount, 1);
     BytesInput page = BytesInput.concat(
         BytesInput.fromInt(pageRepetition.size()), pageRepetition.bytes(),
-        BytesInput.fromInt(definition.size()), definition.bytes(),
+        BytesInput.fromInt(pageDefinition.size()), pageDefinition.bytes(),
         pageValues.bytes());
     int uncompressed = Math.toIntExact(page.size());
     // Copy: the buffers are reused for the next page while this one waits for its row group.

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.arrays_overlap;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
@@ -80,9 +79,9 @@ final class RowClassifier {
         // rejected as non-finite by the next rule); array_compact would be an interpreted filter.
         new Rule(RejectReason.NULL_W_ELEMENT,
             arrays_overlap(w, array(lit(Float.NaN))).isNull(), lit("w has a null element")),
-        // Spark orders NaN above +Infinity, so the max is NaN or +Inf if any element is.
+        // Spark orders NaN above +Infinity: max >= +Inf exactly when some element is NaN or +Inf.
         new Rule(RejectReason.NON_FINITE_W,
-            isnan(array_max(w)).or(array_max(w).equalTo(lit(Float.POSITIVE_INFINITY)))
+            array_max(w).geq(lit(Float.POSITIVE_INFINITY))
                 .or(array_min(w).equalTo(lit(Float.NEGATIVE_INFINITY))),
             lit("w has a NaN or infinite element (as float32)")));
 

@@ -14,6 +14,7 @@ import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.sample.SampleData;
+import io.hypernet.spark.HypernetReconciler;
 import io.hypernet.spark.ReconcileOptions;
 import io.hypernet.weights.HypernetWeights;
 import java.util.ArrayList;
@@ -86,7 +87,8 @@ public final class EndToEndBenchmark {
   }
 
   private Result writeFloor() {
-    StructType schema = outputSchema();
+    StructType schema =
+        HypernetReconciler.outputSchema(DataTypes.LongType, ReconcileOptions.defaults());
     long start = System.nanoTime();
     spark.range(0, rows, 1, partitions).map(new PrecomputedRow(shape), Encoders.row(schema))
         .write().mode(SaveMode.Overwrite).option("compression", "snappy")
@@ -129,13 +131,6 @@ public final class EndToEndBenchmark {
     LOG.info("bench: {}: {} rows in {} s", name, rows, String.format(Locale.ROOT, "%.1f",
         result.seconds()));
     return result;
-  }
-
-  private StructType outputSchema() {
-    return new StructType().add("id", DataTypes.LongType, false)
-        .add("config_id", DataTypes.StringType, false)
-        .add("n", DataTypes.IntegerType, false).add("D", DataTypes.IntegerType, false)
-        .add("W", DataTypes.createArrayType(DataTypes.FloatType, false), false);
   }
 
   /** A markdown table of the results, with ratios against the floor and the naive UDF. */
