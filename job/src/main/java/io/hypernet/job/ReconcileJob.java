@@ -14,6 +14,7 @@ import io.hypernet.spark.Reconciliation;
 import io.hypernet.spark.UnreadableWeightsException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -84,7 +85,7 @@ public final class ReconcileJob {
       try {
         LOG.info("reconciling {} rows of {} into {}", rowsIn, settings.input(), output.target());
         ProgressListener progress = new ProgressListener(rowsIn,
-            ReconcileMetrics.ROWS_ACCUMULATOR, 10_000);
+            ReconcileMetrics.ROWS_ACCUMULATORS, 10_000);
         spark.sparkContext().addSparkListener(progress);
         try {
           if (settings.writer() == RunSettings.Writer.BULK) {
@@ -99,7 +100,12 @@ public final class ReconcileJob {
           spark.sparkContext().removeSparkListener(progress);
         }
         phase("reconcile_write");
-        result.rejected().write().parquet(rejectsPath);
+        if (result.metrics().rowsRejected() > 0) {
+          result.rejected().write().parquet(rejectsPath);
+        } else {
+          // The pass saw no bad row: an empty rejects dataset, without reading the input again.
+          spark.createDataFrame(List.of(), result.rejected().schema()).write().parquet(rejectsPath);
+        }
         phase("write_rejects");
 
         StagedCounts counts = StagedCounts.read(spark, output.staging(), rejectsPath,

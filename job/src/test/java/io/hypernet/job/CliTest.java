@@ -138,4 +138,27 @@ class CliTest {
     assertTrue(Files.exists(Path.of(dir + "/o-sep-rejects", "_SUCCESS")));
     assertFalse(Files.exists(Path.of(dir + "/o-sep", "_rejects")));
   }
+
+  /** The pass sees no bad row, so the rejects are written without reading the input again. */
+  @Test
+  void cleanInputGetsAnEmptyRejectsDatasetWithTheRejectsSchema() throws Exception {
+    CliRunner.Result r = CliRunner.run("generate", "--rows", "300", "--configs", "2", "--l", "4",
+        "--n", "2", "--D", "3", "--out", dir + "/clean", "--master", "local[1]");
+    assertEquals(0, r.exitCode(), r.toString());
+    r = CliRunner.run("run", "--input", dir + "/clean/w", "--configs", dir + "/clean/configs",
+        "--output", dir + "/o-clean", "--master", "local[2]", "--engine", "jvm");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("300 rows in, 300 written, 0 rejected"), r.out());
+    SparkSession spark = LocalSpark.start("local[1]");
+    try {
+      var rejects = spark.read().parquet(dir + "/o-clean/_rejects/*.parquet");
+      assertEquals(List.of("id", "config_id", "w", "reason", "reason_detail"),
+          List.of(rejects.columns()));
+      assertEquals(spark.read().parquet(dir + "/clean/w").schema().apply("w"),
+          rejects.schema().apply("w"));
+      assertEquals(0, rejects.count());
+    } finally {
+      spark.stop();
+    }
+  }
 }

@@ -14,7 +14,6 @@ import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompress
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -75,7 +74,7 @@ public final class MatrixParquetWriter implements AutoCloseable {
       String configColumn, CompressionCodecName codec, long rowGroupBytes,
       Map<String, String> keyValueMetadata) throws IOException {
     MessageType schema = schema(idType, idColumn, configColumn);
-    this.file = new ParquetFileWriter(HadoopOutputFile.fromPath(path, hadoop), schema,
+    this.file = new ParquetFileWriter(new BufferedOutputFile(path, hadoop), schema,
         ParquetFileWriter.Mode.CREATE, rowGroupBytes, 0);
     this.codecs = new CodecFactory(hadoop, PAGE_BYTES);
     this.compressor = codecs.getCompressor(codec);

@@ -40,16 +40,18 @@ public final class HypernetReconciler {
         .select(inputColumns.toArray(new Column[0]));
 
     DataType idType = RowClassifier.typeOf(input.schema(), options.idColumn());
-    RDD<InternalRow> valid = classified.filter(reason.isNull())
+    // Rejected rows go through the reconciliation pass too, only to be counted there: when none
+    // is seen, the rejects need no pass of their own.
+    RDD<InternalRow> classifiedRows = classified
         .select(input.col(options.idColumn()), input.col(options.configColumn()),
-            col(RowClassifier.W_FLOAT))
+            col(RowClassifier.W_FLOAT), reason)
         .queryExecution().toRdd();
     ReconcileMetrics metrics = new ReconcileMetrics(spark.sparkContext());
-    RDD<InternalRow> rows = valid.toJavaRDD()
+    RDD<InternalRow> rows = classifiedRows.toJavaRDD()
         .mapPartitions(new PartitionFunction(catalog, options, idType, metrics)).rdd();
     Dataset<Row> reconciled =
         spark.internalCreateDataFrame(rows, outputSchema(idType, options), false);
-    return new Reconciliation(reconciled, rejected, metrics, valid,
+    return new Reconciliation(reconciled, rejected, metrics, classifiedRows,
         (dir, codec, hadoop) -> new MatrixParquetSink(catalog, options, idType, metrics, dir,
             codec, hadoop));
   }

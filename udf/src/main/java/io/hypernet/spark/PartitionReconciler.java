@@ -21,14 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-partition core: streams classified rows ({@code id, config_id, w}) into per-config
- * batches, runs each full batch through the executor's engine, and yields
+ * The per-partition core: streams classified rows ({@code id, config_id, w, reason}), counts and
+ * skips the rejected ones (non-null reason), groups the others into per-config batches, runs each full batch through the executor's engine, and yields
  * {@code (id, config_id, n, D, W)} rows. Memory is bounded by the batch sizes, never by the
  * partition: at most {@code 4 × batch} rows wait across configurations before the fullest batch
  * is flushed early.
  */
 final class PartitionReconciler implements Iterator<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionReconciler.class);
+  private static final int REASON_ORDINAL = 3;
 
   private final Iterator<InternalRow> input;
   private final HypernetCatalog catalog;
@@ -140,6 +141,10 @@ final class PartitionReconciler implements Iterator<InternalRow> {
   private boolean flushNextBatch() {
     while (input.hasNext()) {
       InternalRow row = input.next();
+      if (!row.isNullAt(REASON_ORDINAL)) {
+        metrics.recordRejected(1);
+        continue;
+      }
       Pending batch = pendingFor(row.getUTF8String(1));
       batch.add(row);
       pendingRows++;

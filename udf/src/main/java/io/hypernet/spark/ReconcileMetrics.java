@@ -12,21 +12,27 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * Driver-visible facts gathered by the tasks: which engines and devices ran in which Spark stage,
- * and how many rows went through them (attempts included: authoritative counts come from the
- * written files).
+ * and how many rows they reconciled or passed over as rejected. Authoritative counts come from
+ * the written files; these drive progress and whether the rejects need a pass of their own.
  */
 public final class ReconcileMetrics implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final char SEPARATOR = '\t';
-  /** Tasks add the rows they computed as they go; executor heartbeats carry it to the driver. */
-  public static final String ROWS_ACCUMULATOR = "hypernet rows reconciled";
+  /**
+   * Tasks add the rows they have handled (reconciled, or passed over as rejected) to these as
+   * they go; executor heartbeats carry them to the driver.
+   */
+  public static final List<String> ROWS_ACCUMULATORS =
+      List.of("hypernet rows reconciled", "hypernet rows rejected");
 
   private final LongAccumulator rowsReconciled;
+  private final LongAccumulator rowsRejected;
   /** One entry per task: "stageId\tengine/device". */
   private final CollectionAccumulator<String> engines;
 
   ReconcileMetrics(SparkContext sc) {
-    this.rowsReconciled = sc.longAccumulator(ROWS_ACCUMULATOR);
+    this.rowsReconciled = sc.longAccumulator(ROWS_ACCUMULATORS.get(0));
+    this.rowsRejected = sc.longAccumulator(ROWS_ACCUMULATORS.get(1));
     this.engines = sc.collectionAccumulator("hypernet engines");
   }
 
@@ -37,6 +43,10 @@ public final class ReconcileMetrics implements Serializable {
 
   void recordRows(long rows) {
     rowsReconciled.add(rows);
+  }
+
+  void recordRejected(long rows) {
+    rowsRejected.add(rows);
   }
 
   /** Distinct engine/device labels, e.g. [djl/cpu], sorted. */
@@ -59,5 +69,13 @@ public final class ReconcileMetrics implements Serializable {
 
   public long rowsReconciled() {
     return rowsReconciled.value();
+  }
+
+  /**
+   * Rejected rows the reconciliation pass went past. Spark applies an action's accumulator
+   * updates once per partition, so after a completed pass 0 means the input had no bad row.
+   */
+  public long rowsRejected() {
+    return rowsRejected.value();
   }
 }

@@ -17,7 +17,7 @@ public final class Reconciliation {
   private final Dataset<Row> reconciled;
   private final Dataset<Row> rejected;
   private final ReconcileMetrics metrics;
-  private final RDD<InternalRow> valid;
+  private final RDD<InternalRow> classifiedRows;
   private final MatrixParquetSinkFactory sinks;
 
   /** Builds the sink for a directory and codec; keeps what the sink needs out of this API. */
@@ -26,11 +26,11 @@ public final class Reconciliation {
   }
 
   Reconciliation(Dataset<Row> reconciled, Dataset<Row> rejected, ReconcileMetrics metrics,
-      RDD<InternalRow> valid, MatrixParquetSinkFactory sinks) {
+      RDD<InternalRow> classifiedRows, MatrixParquetSinkFactory sinks) {
     this.reconciled = reconciled;
     this.rejected = rejected;
     this.metrics = metrics;
-    this.valid = valid;
+    this.classifiedRows = classifiedRows;
     this.sinks = sinks;
   }
 
@@ -39,7 +39,11 @@ public final class Reconciliation {
     return reconciled;
   }
 
-  /** The input columns plus {@code reason} and {@code reason_detail}. */
+  /**
+   * The input columns plus {@code reason} and {@code reason_detail}. Evaluating it reads the input
+   * again: after writing the reconciled rows, {@code metrics().rowsRejected() == 0} tells that it
+   * is empty without that pass.
+   */
   public Dataset<Row> rejected() {
     return rejected;
   }
@@ -55,7 +59,7 @@ public final class Reconciliation {
    */
   public void writeParquet(String dir, CompressionCodecName codec, Configuration hadoop)
       throws IOException {
-    valid.toJavaRDD().foreachPartition(sinks.create(dir, codec, hadoop));
+    classifiedRows.toJavaRDD().foreachPartition(sinks.create(dir, codec, hadoop));
     MatrixParquetSink.finish(dir, hadoop);
   }
 }

@@ -1,7 +1,9 @@
 package io.hypernet.job.report;
 
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.AccumulableInfo;
@@ -23,7 +25,7 @@ public final class ProgressListener extends SparkListener {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressListener.class);
 
   private final long totalRows;
-  private final String rowsAccumulator;
+  private final Set<String> rowsAccumulators;
   private final long intervalNanos;
   private final long start = System.nanoTime();
   private final AtomicLong finished = new AtomicLong();
@@ -31,11 +33,12 @@ public final class ProgressListener extends SparkListener {
   private final AtomicLong lastLog = new AtomicLong(System.nanoTime());
 
   /**
-   * @param rowsAccumulator the name of the accumulator tasks add their computed rows to
+   * @param rowsAccumulators the names of the accumulators tasks add the rows they handled to
    */
-  public ProgressListener(long totalRows, String rowsAccumulator, long intervalMillis) {
+  public ProgressListener(long totalRows, Collection<String> rowsAccumulators,
+      long intervalMillis) {
     this.totalRows = totalRows;
-    this.rowsAccumulator = rowsAccumulator;
+    this.rowsAccumulators = Set.copyOf(rowsAccumulators);
     this.intervalNanos = intervalMillis * 1_000_000;
   }
 
@@ -68,15 +71,16 @@ public final class ProgressListener extends SparkListener {
     maybeLog();
   }
 
-  /** The task's value of the rows accumulator, or -1 when it has none. */
+  /** The task's sum of the rows accumulators, or -1 when it has none of them. */
   private long rowsOf(Seq<AccumulableInfo> accumulables) {
+    long rows = -1;
     for (AccumulableInfo info : JavaConverters.seqAsJavaList(accumulables)) {
-      if (info.name().isDefined() && rowsAccumulator.equals(info.name().get())
+      if (info.name().isDefined() && rowsAccumulators.contains(info.name().get())
           && info.update().isDefined()) {
-        return ((Number) info.update().get()).longValue();
+        rows = Math.max(rows, 0) + ((Number) info.update().get()).longValue();
       }
     }
-    return -1;
+    return rows;
   }
 
   private void maybeLog() {

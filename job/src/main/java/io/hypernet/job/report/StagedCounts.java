@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.hex;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.hypernet.job.io.ParquetFooters;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,10 +36,14 @@ public record StagedCounts(long written, long rejected, Map<String, Long> reject
 
   /** Reads {@code outputPath} (id, config_id, ...) and {@code rejectsPath} (..., reason). */
   public static StagedCounts read(SparkSession spark, String outputPath, String rejectsPath,
-      String idColumn, String configColumn) {
+      String idColumn, String configColumn) throws IOException {
     // One job over the two key columns: rows per key, then per configuration the rows and the
     // keys seen more than once. Examples of duplicates are fetched only when there are some.
+    // Few shuffle partitions: with the default 200, each of the many map tasks over the large
+    // output files wrote 200 shuffle files, which took 4x longer than the scan (BENCHMARKS.md).
     Dataset<Row> keys = spark.read().parquet(outputPath)
+        .select(col(configColumn), col(idColumn))
+        .repartition(spark.sparkContext().defaultParallelism(), col(configColumn), col(idColumn))
         .groupBy(col(configColumn), col(idColumn)).count();
     Column repeated = col("count").gt(1);
     Map<String, long[]> perConfig = new TreeMap<>();
@@ -55,27 +61,27 @@ public record StagedCounts(long written, long rejected, Map<String, Long> reject
     RunReport.Duplicates duplicates = duplicatedKeys == 0 ? RunReport.Duplicates.NONE
         : new RunReport.Duplicates(duplicatedKeys, duplicatedRows,
             examples(keys.filter(repeated), idColumn, configColumn));
-    // The files, not the directory: Spark warns on reading a '_'-prefixed directory by name.
-    Dataset<Row> rejects = spark.read().parquet(rejectsPath + "/*.parquet");
     Map<String, Long> byReason = new TreeMap<>();
     long rejected = 0;
-    for (Row r : rejects.groupBy(col("reason"), col(configColumn)).agg(count("*"))
-        .collectAsList()) {
-      long n = r.getLong(2);
-      rejected += n;
-      byReason.merge(r.getString(0), n, Long::sum);
-      String key = r.isNullAt(1) ? NULL_KEY : r.getString(1);
-      perConfig.computeIfAbsent(key, k -> new long[2])[1] += n;
-    }
-    Map<String, RunReport.ConfigCounts> counts = new LinkedHashMap<>();
-    perConfig.forEach((k, v) -> counts.put(k, new RunReport.ConfigCounts(v[0], v[1])));
     String firstReject = null;
-    if (rejected > 0) {
+    if (ParquetFooters.rowCount(spark.sparkContext().hadoopConfiguration(), rejectsPath) > 0) {
+      // The files, not the directory: Spark warns on reading a '_'-prefixed directory by name.
+      Dataset<Row> rejects = spark.read().parquet(rejectsPath + "/*.parquet");
+      for (Row r : rejects.groupBy(col("reason"), col(configColumn)).agg(count("*"))
+          .collectAsList()) {
+        long n = r.getLong(2);
+        rejected += n;
+        byReason.merge(r.getString(0), n, Long::sum);
+        String key = r.isNullAt(1) ? NULL_KEY : r.getString(1);
+        perConfig.computeIfAbsent(key, k -> new long[2])[1] += n;
+      }
       Row r = rejects.select(col(idColumn).cast("string"), col(configColumn),
           col("reason_detail")).first();
       firstReject = "id=" + r.getString(0) + ", config_id=" + r.getString(1) + ": "
           + r.getString(2);
     }
+    Map<String, RunReport.ConfigCounts> counts = new LinkedHashMap<>();
+    perConfig.forEach((k, v) -> counts.put(k, new RunReport.ConfigCounts(v[0], v[1])));
     return new StagedCounts(written, rejected, byReason, counts, duplicates, firstReject);
   }
 

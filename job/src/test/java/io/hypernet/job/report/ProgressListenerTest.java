@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Progress comes from executor heartbeats while a partition is still being written. */
 class ProgressListenerTest {
   private static final int ROWS = 6000;
+  private static final int BAD_ROWS = 40;
 
   @TempDir
   Path dir;
@@ -34,11 +35,11 @@ class ProgressListenerTest {
     SparkSession spark = LocalSpark.start("local[1]",
         Map.of("spark.executor.heartbeatInterval", "100ms"));
     try {
-      SampleData.write(spark, new SampleData.Spec(ROWS, 1, 64, 32, 128, 128, 5, 0, 1),
+      SampleData.write(spark, new SampleData.Spec(ROWS, 1, 64, 32, 128, 128, 5, BAD_ROWS, 1),
           dir.toString());
       List<ConfigRow> rows = ParquetInputs.readConfigs(spark, dir + "/configs");
       ProgressListener progress =
-          new ProgressListener(ROWS, ReconcileMetrics.ROWS_ACCUMULATOR, 1000);
+          new ProgressListener(ROWS, ReconcileMetrics.ROWS_ACCUMULATORS, 1000);
       AtomicLong seenWhileRunning = new AtomicLong();
       spark.sparkContext().addSparkListener(progress);
       try (HypernetCatalog catalog = HypernetCatalog.build(spark,
@@ -64,7 +65,8 @@ class ProgressListenerTest {
       }
       spark.sparkContext().listenerBus().waitUntilEmpty();
       assertTrue(seenWhileRunning.get() > 0, "a running task's rows were reported");
-      assertEquals(ROWS, progress.rowsDone(), "finished tasks count their written rows");
+      assertEquals(ROWS, progress.rowsDone(),
+          "finished tasks count their rows, the rejected ones included");
     } finally {
       spark.stop();
     }
