@@ -1,31 +1,52 @@
 package io.hypernet.job;
 
 import io.hypernet.job.bench.EndToEndBenchmark;
+import io.hypernet.job.bench.ScalingBenchmark;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code hypernet bench}: the end-to-end benchmark, printed as a markdown table. */
+/** {@code hypernet bench}: the end-to-end or the scaling benchmark, printed as markdown. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Runs, in one JVM and one run: Spark writing precomputed W (the write floor),",
-        "a naive per-row Java UDF, and this job with Spark's writer and with the bulk writer,",
-        "on the same generated w vectors; prints rows/s and the ratios (see BENCHMARKS.md)."})
+    description = {"end-to-end (default): runs, in one JVM and one run, Spark writing",
+        "precomputed W (the write floor), a naive per-row Java UDF, and this job with Spark's",
+        "writer and with the bulk writer, on the same generated w vectors; prints rows/s and",
+        "the ratios. scaling: the job against rows, n·D and the number of configurations.",
+        "See BENCHMARKS.md."})
 final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--rows", defaultValue = "200000", description = "w vectors (default ${DEFAULT-VALUE}).")
+  @Option(names = "--suite", defaultValue = "end-to-end", paramLabel = "end-to-end|scaling",
+      description = "Which benchmark (default ${DEFAULT-VALUE}).")
+  String suite;
+
+  @Option(names = "--rows", defaultValue = "200000",
+      description = "end-to-end: w vectors (default ${DEFAULT-VALUE}).")
   long rows;
 
-  @Option(names = "--n", defaultValue = "32", description = "Rows of W (default ${DEFAULT-VALUE}).")
+  @Option(names = "--n", defaultValue = "32",
+      description = "end-to-end: rows of W (default ${DEFAULT-VALUE}).")
   int n;
 
-  @Option(names = "--D", defaultValue = "128", description = "Columns of W (default ${DEFAULT-VALUE}).")
+  @Option(names = "--D", defaultValue = "128",
+      description = "end-to-end: columns of W (default ${DEFAULT-VALUE}).")
   int d;
+
+  @Option(names = "--compression", defaultValue = "snappy",
+      paramLabel = "snappy|zstd|gzip|none",
+      description = "end-to-end: the codec of every contender (default ${DEFAULT-VALUE}).")
+  String compression;
+
+  @Option(names = "--scale", defaultValue = "1",
+      description = "scaling: multiplies every row count (default ${DEFAULT-VALUE}: 50k to 800k).")
+  double scale;
 
   @Option(names = "--partitions", defaultValue = "2",
       description = "Input files and tasks (default ${DEFAULT-VALUE}).")
@@ -39,20 +60,38 @@ final class BenchCommand implements Callable<Integer> {
       description = "Spark master (default ${DEFAULT-VALUE}: the 2 cores the goals assume).")
   String master;
 
-  @Option(names = "--skip-naive", description = "Leave out the naive UDF (the slowest).")
+  @Option(names = "--skip-naive", description = "end-to-end: leave out the naive UDF (the slowest).")
   boolean skipNaive;
+
+  @Option(names = "--skip-spark-writer",
+      description = "end-to-end: leave out the job with --writer spark.")
+  boolean skipSparkWriter;
 
   @Override
   public Integer call() {
-    if (rows <= 0 || n <= 0 || d <= 0 || partitions <= 0) {
-      throw JobFailure.invalidInput("bench: --rows, --n, --D and --partitions must be > 0");
+    if (rows <= 0 || n <= 0 || d <= 0 || partitions <= 0 || !(scale > 0)) {
+      throw JobFailure.invalidInput(
+          "bench: --rows, --n, --D, --partitions and --scale must be > 0");
     }
+    if (!suite.equals("end-to-end") && !suite.equals("scaling")) {
+      throw JobFailure.invalidInput("bench: --suite must be end-to-end or scaling, got " + suite);
+    }
+    CompressionCodecName codec = RunCommand.codec(compression);
     SparkSession spark = SparkSessions.start("hypernet bench", master);
     try {
+      if (suite.equals("scaling")) {
+        List<ScalingBenchmark.Measurement> results =
+            new ScalingBenchmark(spark, dir, scale, partitions).run();
+        spec.commandLine().getOut().printf("hypernet bench --suite scaling: l=64, hidden=128, "
+            + "snappy, %s%n%n%s", master, ScalingBenchmark.table(results));
+        return 0;
+      }
       List<EndToEndBenchmark.Result> results = new EndToEndBenchmark(spark, dir, rows,
-          partitions, new EndToEndBenchmark.Shape(64, n, d, 128)).run(!skipNaive);
+          partitions, new EndToEndBenchmark.Shape(64, n, d, 128), codec)
+          .run(!skipNaive, !skipSparkWriter);
       spec.commandLine().getOut().printf("hypernet bench: %d rows, l=64, hidden=128, n·D=%d, "
-          + "snappy, %s%n%n%s", rows, n * d, master, EndToEndBenchmark.table(results));
+          + "%s, %s%n%n%s", rows, n * d, codec.name().toLowerCase(Locale.ROOT), master,
+          EndToEndBenchmark.table(results));
       return 0;
     } finally {
       spark.stop();

@@ -12,6 +12,7 @@ import io.hypernet.spark.HypernetReconciler;
 import io.hypernet.spark.ReconcileMetrics;
 import io.hypernet.spark.Reconciliation;
 import io.hypernet.spark.UnreadableWeightsException;
+import io.hypernet.spark.WrittenRows;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,12 +85,13 @@ public final class ReconcileJob {
       String rejectsPath = rejectsOut == null ? output.staging(REJECTS_DIR) : rejectsOut.staging();
       try {
         LOG.info("reconciling {} rows of {} into {}", rowsIn, settings.input(), output.target());
+        WrittenRows writtenByTasks = null; // the stock writer's output is counted from its files
         ProgressListener progress = new ProgressListener(rowsIn,
             ReconcileMetrics.ROWS_ACCUMULATORS, 10_000);
         spark.sparkContext().addSparkListener(progress);
         try {
           if (settings.writer() == RunSettings.Writer.BULK) {
-            result.writeParquet(output.staging(), settings.compression(),
+            writtenByTasks = result.writeParquet(output.staging(), settings.compression(),
                 spark.sparkContext().hadoopConfiguration());
           } else {
             result.reconciled().write()
@@ -108,8 +110,8 @@ public final class ReconcileJob {
         }
         phase("write_rejects");
 
-        StagedCounts counts = StagedCounts.read(spark, output.staging(), rejectsPath,
-            settings.options().idColumn(), settings.options().configColumn());
+        StagedCounts counts = StagedCounts.read(spark, writtenByTasks, output.staging(),
+            rejectsPath, settings.options().idColumn(), settings.options().configColumn());
         RunReport report = account(rowsIn, counts, output, rejectsOut, catalog, result, start);
         enforcePolicies(report, counts);
         output.writeText("_report.json", report.toJson());
@@ -157,9 +159,9 @@ public final class ReconcileJob {
         counts.duplicates(), catalog.validConfigs().size() + catalog.invalidConfigs().size(),
         catalog.invalidConfigs(), new LinkedHashMap<>(durations));
     if (!report.accountingHolds()) {
-      throw new JobFailure(1, "accounting failed: " + rowsIn + " rows in but "
-          + counts.written() + " written + " + counts.rejected() + " rejected; nothing was "
-          + "published");
+      throw new JobFailure(1, "accounting failed: " + rowsIn + " rows in, "
+          + counts.written() + " written + " + counts.rejected() + " rejected in the files, "
+          + "per configuration " + counts.perConfig() + "; nothing was published");
     }
     return report;
   }

@@ -124,7 +124,13 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw JobFailure.invalidInput("--writer must be bulk or spark, got " + writer);
     }
-    CompressionCodecName codec = switch (compression.toLowerCase(Locale.ROOT)) {
+    return new RunSettings(input, configs, output, rejects, options, outputMode, failOnBadRow,
+        maxRejectFraction, maxWeightsMb << 20, outputWriter, codec(compression));
+  }
+
+  /** The value of {@code --compression} (also the bench's). */
+  static CompressionCodecName codec(String compression) {
+    return switch (compression.toLowerCase(Locale.ROOT)) {
       case "snappy" -> CompressionCodecName.SNAPPY;
       case "zstd" -> CompressionCodecName.ZSTD;
       case "gzip" -> CompressionCodecName.GZIP;
@@ -132,7 +138,5 @@ final class RunCommand implements Callable<Integer> {
       default -> throw JobFailure.invalidInput("--compression must be snappy, zstd, gzip or "
           + "none, got " + compression);
     };
-    return new RunSettings(input, configs, output, rejects, options, outputMode, failOnBadRow,
-        maxRejectFraction, maxWeightsMb << 20, outputWriter, codec);
   }
 }

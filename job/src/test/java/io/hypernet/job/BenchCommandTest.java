@@ -51,4 +51,25 @@ class BenchCommandTest {
       spark.stop();
     }
   }
+
+  /** Every point of the scaling suite runs the real job; the table has a line per point. */
+  @Test
+  void scalingSuiteRunsEveryPointAndSummarisesEachSeries() {
+    CliRunner.Result r = CliRunner.run("bench", "--suite", "scaling", "--scale", "0.0005",
+        "--dir", dir.toString(), "--master", "local[2]");
+    assertEquals(0, r.exitCode(), r.toString());
+    for (String line : List.of("| rows | 100 | 4096 | 1 |", "| rows | 400 | 4096 | 1 |",
+        "| n·D | 100 | 1024 | 1 |", "| n·D | 100 | 16384 | 1 |",
+        "| configurations | 100 | 4096 | 100 |", "- rows ×4: wall ×", "- n·D ×16: wall ×",
+        "- configurations 1 → 100 at the same rows")) {
+      assertTrue(r.out().contains(line), line + " in\n" + r.out());
+    }
+  }
+
+  @Test
+  void unknownSuiteIsAnInvalidInvocation() {
+    CliRunner.Result r = CliRunner.run("bench", "--suite", "fastest");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("--suite must be end-to-end or scaling"), r.err());
+  }
 }

@@ -53,7 +53,9 @@ public final class HypernetReconciler {
         spark.internalCreateDataFrame(rows, outputSchema(idType, options), false);
     return new Reconciliation(reconciled, rejected, metrics, classifiedRows,
         (dir, codec, hadoop) -> new MatrixParquetSink(catalog, options, idType, metrics, dir,
-            codec, hadoop));
+            codec, hadoop), spark, new StructType()
+            .add(options.configColumn(), DataTypes.StringType, false)
+            .add(options.idColumn(), idType, false));
   }
 
   /** SPEC §5: id (the input's type), config_id, n, D, W as array&lt;float&gt; row-major. */

@@ -3,29 +3,36 @@ package io.hypernet.spark;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.io.MatrixParquetWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.VoidFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.util.SerializableConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes each partition's reconciled batches straight from the engine's output buffer into one
  * Parquet file with {@link MatrixParquetWriter}: no Row objects, no per-value encoding. The file
  * is written under a hidden temporary name and renamed to a name fixed by the partition index,
  * so a retried or speculative attempt replaces what another attempt wrote, never adds to it.
+ * It hands out the key of every row it wrote, for the accounting.
  */
-final class MatrixParquetSink implements VoidFunction<Iterator<InternalRow>> {
+final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(MatrixParquetSink.class);
   /** Row groups of about this size; one is buffered per running task. */
   static final long ROW_GROUP_BYTES = 64L << 20;
 
@@ -59,26 +66,77 @@ final class MatrixParquetSink implements VoidFunction<Iterator<InternalRow>> {
     return name.startsWith(".part-") && name.endsWith(".tmp");
   }
 
+  /** Writes the partition's file and returns the keys (config_id, id) of the rows written. */
   @Override
-  public void call(Iterator<InternalRow> rows) throws IOException {
-    TaskContext task = TaskContext.get();
-    int partition = task.partitionId();
-    Path target = new Path(dir, fileName(partition, codec));
-    Path temporary = new Path(dir, "." + target.getName() + "." + task.taskAttemptId() + ".tmp");
-    FileSystem fs = target.getFileSystem(hadoop.value());
-    PartitionReconciler reconciler =
-        new PartitionReconciler(rows, catalog, options, idType, metrics);
-    MatrixParquetWriter writer = null;
-    try {
-      while (reconciler.advanceBatch()) {
-        if (writer == null) {
-          writer = open(temporary);
+  public Iterator<InternalRow> call(Iterator<InternalRow> rows) throws IOException {
+    return new PartitionFile(rows);
+  }
+
+  /**
+   * The partition's file, written batch by batch as the keys of its rows are handed out, and
+   * published (renamed into place) when the last key has been: the keys of one pass feed the
+   * accounting, so nothing is read back.
+   */
+  private final class PartitionFile implements Iterator<InternalRow> {
+    private final PartitionReconciler reconciler;
+    private final int partition;
+    private final Path target;
+    private final Path temporary;
+    private final FileSystem fs;
+    private MatrixParquetWriter writer;
+    private int next;
+    private boolean published;
+
+    PartitionFile(Iterator<InternalRow> rows) throws IOException {
+      TaskContext task = TaskContext.get();
+      this.partition = task.partitionId();
+      this.target = new Path(dir, fileName(partition, codec));
+      this.temporary =
+          new Path(dir, "." + target.getName() + "." + task.taskAttemptId() + ".tmp");
+      this.fs = target.getFileSystem(hadoop.value());
+      this.reconciler = new PartitionReconciler(rows, catalog, options, idType, metrics);
+      // A failed or killed attempt leaves no temporary file behind.
+      task.addTaskCompletionListener(
+          (org.apache.spark.util.TaskCompletionListener) ctx -> abandonUnlessPublished());
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        while (next >= reconciler.batchRows()) {
+          if (published) {
+            return false;
+          }
+          if (!reconciler.advanceBatch()) {
+            publish();
+            return false;
+          }
+          if (writer == null) {
+            writer = open(temporary);
+          }
+          write(reconciler, writer);
+          next = 0;
         }
-        write(reconciler, writer);
+        return true;
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing " + temporary + " failed", e);
       }
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return new GenericInternalRow(
+          new Object[] {reconciler.batchConfigId(), reconciler.batchId(next++)});
+    }
+
+    private void publish() throws IOException {
       if (writer == null && partition == 0) {
         writer = open(temporary); // an output without rows still has a file with its schema
       }
+      published = true;
       if (writer == null) {
         return;
       }
@@ -90,13 +148,21 @@ final class MatrixParquetSink implements VoidFunction<Iterator<InternalRow>> {
         }
         fs.delete(temporary, false); // another attempt of this partition published first
       }
-    } finally {
-      if (writer != null) {
-        try {
-          writer.close();
-        } finally {
-          fs.delete(temporary, false);
-        }
+    }
+
+    private void abandonUnlessPublished() {
+      if (writer == null) {
+        return;
+      }
+      try {
+        writer.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("closing abandoned {}: {}", temporary, e.toString());
+      }
+      try {
+        fs.delete(temporary, false);
+      } catch (IOException e) {
+        LOG.warn("could not remove abandoned {}: {}", temporary, e.toString());
       }
     }
   }

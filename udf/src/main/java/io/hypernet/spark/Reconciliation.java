@@ -6,7 +6,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The lazily evaluated results of a reconciliation; every input row lands in exactly one of the
@@ -19,6 +21,9 @@ public final class Reconciliation {
   private final ReconcileMetrics metrics;
   private final RDD<InternalRow> classifiedRows;
   private final MatrixParquetSinkFactory sinks;
+  private final SparkSession spark;
+  /** config_id, id: what the bulk writer hands out per row written. */
+  private final StructType keySchema;
 
   /** Builds the sink for a directory and codec; keeps what the sink needs out of this API. */
   interface MatrixParquetSinkFactory {
@@ -26,12 +31,15 @@ public final class Reconciliation {
   }
 
   Reconciliation(Dataset<Row> reconciled, Dataset<Row> rejected, ReconcileMetrics metrics,
-      RDD<InternalRow> classifiedRows, MatrixParquetSinkFactory sinks) {
+      RDD<InternalRow> classifiedRows, MatrixParquetSinkFactory sinks, SparkSession spark,
+      StructType keySchema) {
     this.reconciled = reconciled;
     this.rejected = rejected;
     this.metrics = metrics;
     this.classifiedRows = classifiedRows;
     this.sinks = sinks;
+    this.spark = spark;
+    this.keySchema = keySchema;
   }
 
   /** {@code id, config_id, n, D, W} (SPEC §5). */
@@ -55,11 +63,17 @@ public final class Reconciliation {
 
   /**
    * Computes and writes the reconciled rows to {@code dir} as Parquet (the same schema as
-   * {@link #reconciled()}), one file per partition, plus {@code _SUCCESS}.
+   * {@link #reconciled()}), one file per partition, plus {@code _SUCCESS}; in the same Spark job
+   * counts what was written from the key of every row.
    */
-  public void writeParquet(String dir, CompressionCodecName codec, Configuration hadoop)
+  public WrittenRows writeParquet(String dir, CompressionCodecName codec, Configuration hadoop)
       throws IOException {
-    classifiedRows.toJavaRDD().foreachPartition(sinks.create(dir, codec, hadoop));
+    RDD<InternalRow> keys =
+        classifiedRows.toJavaRDD().mapPartitions(sinks.create(dir, codec, hadoop)).rdd();
+    WrittenRows written = WrittenRows.count(
+        spark.internalCreateDataFrame(keys, keySchema, false), keySchema.fieldNames()[0],
+        keySchema.fieldNames()[1]);
     MatrixParquetSink.finish(dir, hadoop);
+    return written;
   }
 }

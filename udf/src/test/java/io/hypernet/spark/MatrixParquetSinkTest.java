@@ -106,9 +106,15 @@ class MatrixParquetSinkTest {
     String bulk = dir + "/bulk-" + idTypeName;
     String stock = dir + "/stock-" + idTypeName;
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    HypernetReconciler.reconcile(spark, input, catalog, options).writeParquet(bulk, codec, hadoop);
+    WrittenRows written = HypernetReconciler.reconcile(spark, input, catalog, options)
+        .writeParquet(bulk, codec, hadoop);
     HypernetReconciler.reconcile(spark, input, catalog, options).reconciled().write()
         .parquet(stock);
+    // The keys the writing tasks handed out count what the files hold, per configuration.
+    assertEquals(Map.of("a", 500L, "b", 500L, "wide", 500L), written.perConfig());
+    assertEquals(0, written.duplicatedKeys());
+    assertEquals(Map.of("a", 500L, "b", 500L, "wide", 500L),
+        WrittenRows.count(spark.read().parquet(bulk), "config_id", "id").perConfig());
 
     Dataset<Row> fromBulk = spark.read().parquet(bulk);
     Dataset<Row> fromStock = spark.read().parquet(stock);
@@ -159,8 +165,9 @@ class MatrixParquetSinkTest {
     HypernetReconciler.reconcile(spark, input, catalog, options)
         .writeParquet(out, CompressionCodecName.SNAPPY, hadoop);
     List<Path> first = parquetFiles(out);
-    HypernetReconciler.reconcile(spark, input, catalog, options)
+    WrittenRows again = HypernetReconciler.reconcile(spark, input, catalog, options)
         .writeParquet(out, CompressionCodecName.SNAPPY, hadoop);
+    assertEquals(900, again.total());
     assertEquals(first, parquetFiles(out), "file names are fixed by the partition index");
     assertEquals(900, spark.read().parquet(out).count(), "no row twice");
     try (Stream<Path> files = Files.list(Path.of(out))) {
@@ -181,5 +188,21 @@ class MatrixParquetSinkTest {
       out[i] = values.get(i);
     }
     return out;
+  }
+
+  @Test
+  void keysWrittenTwiceWithinAConfigurationAreCountedNotDropped() throws IOException {
+    Dataset<Row> input = input(DataTypes.IntegerType, 300);
+    // ids 0..2 again, same configurations (i % 3), and id 4 ("b", l=4) again as "wide" (l=4).
+    Dataset<Row> twice = input.filter("id < 3").union(input.filter("id = 4")
+        .withColumn("config_id", org.apache.spark.sql.functions.lit("wide")));
+    WrittenRows written = HypernetReconciler.reconcile(spark, input.union(twice), catalog,
+            ReconcileOptions.defaults().withEngine(EngineKind.JVM))
+        .writeParquet(dir + "/twice", CompressionCodecName.SNAPPY,
+            spark.sparkContext().hadoopConfiguration());
+    assertEquals(3, written.duplicatedKeys(), "ids 0, 1, 2; id 4 differs in config_id");
+    assertEquals(6, written.duplicatedRows());
+    assertEquals(304, written.total());
+    assertEquals(304, spark.read().parquet(dir + "/twice").count());
   }
 }

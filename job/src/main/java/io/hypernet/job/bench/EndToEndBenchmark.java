@@ -62,17 +62,19 @@ public final class EndToEndBenchmark {
   private final long rows;
   private final int partitions;
   private final Shape shape;
+  private final CompressionCodecName codec;
 
   public EndToEndBenchmark(SparkSession spark, String dir, long rows, int partitions,
-      Shape shape) {
+      Shape shape, CompressionCodecName codec) {
     this.spark = spark;
     this.dir = dir;
     this.rows = rows;
     this.partitions = partitions;
     this.shape = shape;
+    this.codec = codec;
   }
 
-  public List<Result> run(boolean includeNaive) {
+  public List<Result> run(boolean includeNaive, boolean includeSparkWriter) {
     LOG.info("bench: generating {} w vectors ({}) into {}/input", rows, shape, dir);
     SampleData.write(spark, new SampleData.Spec(rows, 1, shape.l(), shape.n(), shape.d(),
         shape.hiddenDim(), 42, 0, partitions), dir + "/input");
@@ -81,7 +83,9 @@ public final class EndToEndBenchmark {
     if (includeNaive) {
       results.add(naiveUdf());
     }
-    results.add(job(RunSettings.Writer.SPARK));
+    if (includeSparkWriter) {
+      results.add(job(RunSettings.Writer.SPARK));
+    }
     results.add(job(RunSettings.Writer.BULK));
     return results;
   }
@@ -91,7 +95,7 @@ public final class EndToEndBenchmark {
         HypernetReconciler.outputSchema(DataTypes.LongType, ReconcileOptions.defaults());
     long start = System.nanoTime();
     spark.range(0, rows, 1, partitions).map(new PrecomputedRow(shape), Encoders.row(schema))
-        .write().mode(SaveMode.Overwrite).option("compression", "snappy")
+        .write().mode(SaveMode.Overwrite).option("compression", codecName())
         .parquet(dir + "/floor");
     return timed("Spark write floor (precomputed W, stock writer)", start, "");
   }
@@ -108,22 +112,31 @@ public final class EndToEndBenchmark {
     spark.read().parquet(dir + "/input/w")
         .select(col("id"), col("config_id"), lit(shape.n()).as("n"), lit(shape.d()).as("D"),
             callUDF("naive_hypernet", col("w")).as("W"))
-        .write().mode(SaveMode.Overwrite).option("compression", "snappy")
+        .write().mode(SaveMode.Overwrite).option("compression", codecName())
         .parquet(dir + "/naive");
     weights.destroy();
     return timed("naive per-row Java UDF (plain loops, stock writer)", start, "");
   }
 
+  private String codecName() {
+    return codec.name().toLowerCase(Locale.ROOT);
+  }
+
   private Result job(RunSettings.Writer writer) {
     String name = writer.name().toLowerCase(Locale.ROOT);
-    RunSettings settings = new RunSettings(dir + "/input/w", dir + "/input/configs",
-        dir + "/job-" + name, null, ReconcileOptions.defaults().withEngine(EngineKind.AUTO),
-        OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, writer, CompressionCodecName.SNAPPY);
     long start = System.nanoTime();
-    RunReport report = new ReconcileJob(spark, settings).run();
+    RunReport report = runJob(spark, dir + "/input", dir + "/job-" + name, writer, codec);
     return timed("hypernet job, --writer " + name, start, String.format(Locale.ROOT,
         "engine %s; compute+write phase %.1f s", String.join(",", report.engines()),
         report.durationsMs().get("reconcile_write") / 1000.0));
+  }
+
+  /** The job as the CLI runs it, on {@code input}/w and {@code input}/configs, engine auto. */
+  static RunReport runJob(SparkSession spark, String input, String output,
+      RunSettings.Writer writer, CompressionCodecName codec) {
+    return new ReconcileJob(spark, new RunSettings(input + "/w", input + "/configs", output,
+        null, ReconcileOptions.defaults().withEngine(EngineKind.AUTO),
+        OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, writer, codec)).run();
   }
 
   private Result timed(String name, long start, String note) {

@@ -68,7 +68,9 @@ public record RunReport(
 
   @JsonProperty("accounting_holds")
   public boolean accountingHolds() {
-    return rowsIn == rowsWritten + rowsRejected;
+    return rowsIn == rowsWritten + rowsRejected
+        && perConfig.values().stream().mapToLong(ConfigCounts::written).sum() == rowsWritten
+        && perConfig.values().stream().mapToLong(ConfigCounts::rejected).sum() == rowsRejected;
   }
 
   private static final ObjectMapper JSON = new ObjectMapper()

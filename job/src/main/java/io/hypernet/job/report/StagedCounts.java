@@ -3,16 +3,16 @@ package io.hypernet.job.report;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.hex;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.hypernet.job.io.ParquetFooters;
+import io.hypernet.spark.WrittenRows;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,8 +20,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * What the staged files actually hold, counted by reading them back (not from accumulators,
- * which count retried attempts twice): the numbers the accounting check and the report use.
+ * What the staged files hold: row totals from their footers (not from accumulators, which can
+ * count a re-run task twice), per configuration from the writing job's own key count or from the
+ * files. The numbers the accounting check and the report use.
  *
  * @param perConfig written and rejected rows per config_id (null config_id as "&lt;null&gt;")
  * @param duplicates keys written more than once; a binary id is shown in hex
@@ -34,37 +35,30 @@ public record StagedCounts(long written, long rejected, Map<String, Long> reject
   static final String NULL_KEY = "<null>";
   private static final int DUPLICATE_EXAMPLES = 10;
 
-  /** Reads {@code outputPath} (id, config_id, ...) and {@code rejectsPath} (..., reason). */
-  public static StagedCounts read(SparkSession spark, String outputPath, String rejectsPath,
-      String idColumn, String configColumn) throws IOException {
-    // One job over the two key columns: rows per key, then per configuration the rows and the
-    // keys seen more than once. Examples of duplicates are fetched only when there are some.
-    // Few shuffle partitions: with the default 200, each of the many map tasks over the large
-    // output files wrote 200 shuffle files, which took 4x longer than the scan (BENCHMARKS.md).
-    Dataset<Row> keys = spark.read().parquet(outputPath)
-        .select(col(configColumn), col(idColumn))
-        .repartition(spark.sparkContext().defaultParallelism(), col(configColumn), col(idColumn))
-        .groupBy(col(configColumn), col(idColumn)).count();
-    Column repeated = col("count").gt(1);
+  /**
+   * Counts {@code outputPath} (id, config_id, ...) and {@code rejectsPath} (..., reason). The
+   * totals come from the files' footers; per configuration, the written rows come from
+   * {@code writtenByTasks} (the bulk writer's count of the rows it wrote) or, when that is null,
+   * from reading the keys back.
+   */
+  public static StagedCounts read(SparkSession spark, WrittenRows writtenByTasks,
+      String outputPath, String rejectsPath, String idColumn, String configColumn)
+      throws IOException {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    long written = ParquetFooters.rowCount(hadoop, outputPath);
+    WrittenRows keys = writtenByTasks != null ? writtenByTasks
+        : WrittenRows.count(spark.read().parquet(outputPath), configColumn, idColumn);
     Map<String, long[]> perConfig = new TreeMap<>();
-    long written = 0;
-    long duplicatedKeys = 0;
-    long duplicatedRows = 0;
-    for (Row r : keys.groupBy(col(configColumn)).agg(sum("count"),
-        sum(when(repeated, 1L).otherwise(0L)), sum(when(repeated, col("count")).otherwise(0L)))
-        .collectAsList()) {
-      written += r.getLong(1);
-      perConfig.computeIfAbsent(r.getString(0), k -> new long[2])[0] = r.getLong(1);
-      duplicatedKeys += r.getLong(2);
-      duplicatedRows += r.getLong(3);
-    }
-    RunReport.Duplicates duplicates = duplicatedKeys == 0 ? RunReport.Duplicates.NONE
-        : new RunReport.Duplicates(duplicatedKeys, duplicatedRows,
-            examples(keys.filter(repeated), idColumn, configColumn));
+    keys.perConfig().forEach((config, rows) -> perConfig.put(config, new long[] {rows, 0}));
+    // Examples are fetched (from the files) only when there are duplicates to show.
+    RunReport.Duplicates duplicates = keys.duplicatedKeys() == 0 ? RunReport.Duplicates.NONE
+        : new RunReport.Duplicates(keys.duplicatedKeys(), keys.duplicatedRows(),
+            examples(WrittenRows.rowsPerKey(spark.read().parquet(outputPath), configColumn,
+                idColumn).filter(col("count").gt(1)), idColumn, configColumn));
     Map<String, Long> byReason = new TreeMap<>();
     long rejected = 0;
     String firstReject = null;
-    if (ParquetFooters.rowCount(spark.sparkContext().hadoopConfiguration(), rejectsPath) > 0) {
+    if (ParquetFooters.rowCount(hadoop, rejectsPath) > 0) {
       // The files, not the directory: Spark warns on reading a '_'-prefixed directory by name.
       Dataset<Row> rejects = spark.read().parquet(rejectsPath + "/*.parquet");
       for (Row r : rejects.groupBy(col("reason"), col(configColumn)).agg(count("*"))
