@@ -11,6 +11,7 @@ import io.hypernet.config.SizeLimits;
 import io.hypernet.engine.BatchReconciler;
 import io.hypernet.engine.EngineKind;
 import io.hypernet.engine.Engines;
+import io.hypernet.engine.JvmEngine;
 import io.hypernet.engine.ReconciliationEngine;
 import io.hypernet.weights.HypernetWeights;
 import java.util.List;
@@ -47,8 +48,10 @@ public class KernelBench {
   public int batch;
 
   private ReconciliationEngine jvmEngine;
+  private ReconciliationEngine foldingEngine;
   private ReconciliationEngine djlEngine;
   private BatchReconciler jvm;
+  private BatchReconciler folded;
   private BatchReconciler djl;
   private float[] w;
   private float[] hidden;
@@ -66,9 +69,13 @@ public class KernelBench {
         new ConfigRow("bench", L, 32, outputSize / 32, HIDDEN, 42L, null, null, null, "bench")))
         .valid().get(0);
     HypernetWeights weights = HypernetWeights.seeded(config);
-    jvmEngine = Engines.open(EngineKind.JVM, -1);
+    // Activation none: "jvm" keeps both layers (the FLOPs the GEMMs are compared on); "folded"
+    // is what the job runs, one composed layer (AffineFold).
+    jvmEngine = new JvmEngine(false);
+    foldingEngine = new JvmEngine(true);
     djlEngine = Engines.open(EngineKind.DJL, -1);
     jvm = jvmEngine.load(weights);
+    folded = foldingEngine.load(weights);
     djl = djlEngine.load(weights);
     Random random = new Random(1);
     w = new float[batch * L];
@@ -91,14 +98,22 @@ public class KernelBench {
   public void tearDown() {
     manager.close();
     jvm.close();
+    folded.close();
     djl.close();
     jvmEngine.close();
+    foldingEngine.close();
     djlEngine.close();
   }
 
   @Benchmark
   public float[] jvmEngine() {
     jvm.reconcile(w, batch, out);
+    return out;
+  }
+
+  @Benchmark
+  public float[] jvmFolded() {
+    folded.reconcile(w, batch, out);
     return out;
   }
 

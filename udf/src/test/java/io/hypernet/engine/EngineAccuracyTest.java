@@ -1,6 +1,7 @@
 package io.hypernet.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypernet.config.Activation;
@@ -118,5 +119,50 @@ class EngineAccuracyTest {
   void descriptionsNameEngineAndDevice() {
     assertEquals("djl/cpu", djl.description());
     assertEquals("jvm/cpu", jvm.description());
+  }
+
+  @Test
+  void onlyActivationFreeHypernetsAreFoldedAndOnlyWhenThatIsLessWork() {
+    assertTrue(AffineFold.pays(weights(64, 32, 128, 128, Activation.NONE)));
+    assertTrue(AffineFold.pays(weights(4, 2, 3, 128, Activation.NONE)));
+    assertFalse(AffineFold.pays(weights(64, 32, 128, 128, Activation.SIGMOID)));
+    // l·n·D = 262144 multiply-adds folded, hidden·(l + n·D) = 66560 unfolded.
+    assertFalse(AffineFold.pays(weights(64, 32, 128, 16, Activation.NONE)));
+  }
+
+  /** The folded layer is a different rounding of the same map: both within SPEC §1 of float64. */
+  @Test
+  void foldedAndTwoLayerResultsAgreeWithFloat64() {
+    HypernetWeights weights = weights(64, 32, 128, 128, Activation.NONE);
+    Random random = new Random(17);
+    int rows = 50;
+    float[] w = new float[rows * 64];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) (random.nextGaussian() * 3);
+    }
+    int size = weights.outputSize();
+    float[] folded = new float[rows * size];
+    float[] twoLayers = new float[rows * size];
+    try (JvmEngine foldingEngine = new JvmEngine(true);
+        JvmEngine plainEngine = new JvmEngine(false);
+        BatchReconciler one = foldingEngine.load(weights);
+        BatchReconciler two = plainEngine.load(weights)) {
+      assertTrue(one.residentBytes() < two.residentBytes(), "one n·D×l layer, not two");
+      one.reconcile(w, rows, folded);
+      two.reconcile(w, rows, twoLayers);
+    }
+    assertFalse(java.util.Arrays.equals(folded, twoLayers), "the fold was taken");
+    for (int r = 0; r < rows; r++) {
+      double[] expected = Float64Reference.evaluate(weights,
+          java.util.Arrays.copyOfRange(w, r * 64, (r + 1) * 64));
+      for (float[] out : new float[][] {folded, twoLayers}) {
+        double err = Float64Reference.relativeError(expected, out, r * size);
+        assertTrue(err <= Float64Reference.RELATIVE_TOLERANCE, "row " + r + ": " + err);
+      }
+    }
+  }
+
+  private static HypernetWeights weights(int l, int n, int d, int hidden, Activation act) {
+    return HypernetWeights.seeded(TestConfigs.config("f", l, n, d, hidden, 5, act));
   }
 }
