@@ -19,11 +19,12 @@ class BenchCommandTest {
   Path dir;
 
   @Test
-  void everyContenderWritesEveryRowAndTheNaiveUdfComputesTheSameW() {
+  void everyContenderWritesEveryRowAndTheNaiveUdfComputesTheSameW() throws Exception {
     CliRunner.Result r = CliRunner.run("bench", "--rows", "300", "--n", "4", "--D", "8",
         "--partitions", "2", "--dir", dir.toString(), "--master", "local[2]");
     assertEquals(0, r.exitCode(), r.toString());
-    for (String contender : List.of("| Spark write floor", "| naive per-row Java UDF",
+    for (String contender : List.of("| Spark write floor", "| raw write of W's bytes",
+        "| naive per-row Java UDF",
         "| hypernet job, --writer spark", "| hypernet job, --writer bulk")) {
       assertTrue(r.out().contains(contender), r.out());
     }
@@ -32,6 +33,13 @@ class BenchCommandTest {
       for (String output : List.of("floor", "naive", "job-spark", "job-bulk")) {
         assertEquals(300, spark.read().parquet(dir + "/" + output).count(), output);
       }
+      long rawBytes = 0;
+      try (var files = java.nio.file.Files.list(dir.resolve("raw"))) {
+        for (Path f : files.toList()) {
+          rawBytes += java.nio.file.Files.size(f);
+        }
+      }
+      assertEquals(300L * 4 * 8 * 4, rawBytes, "W's bytes, 4·n·D per row");
       Map<Long, Row> naive = EndToEndTest.byId(spark.read().parquet(dir + "/naive")
           .collectAsList());
       Map<Long, Row> job = EndToEndTest.byId(spark.read().parquet(dir + "/job-bulk")

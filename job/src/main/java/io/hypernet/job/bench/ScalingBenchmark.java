@@ -93,6 +93,7 @@ public final class ScalingBenchmark {
     String output = dir + "/" + tag + "-out";
     SampleData.write(spark, new SampleData.Spec(point.rows(), point.configs(), L, point.n(),
         point.d(), HIDDEN, 42, 0, partitions), input);
+    EndToEndBenchmark.settle();
     long start = System.nanoTime();
     RunReport report = EndToEndBenchmark.runJob(spark, input, output, RunSettings.Writer.BULK,
         CompressionCodecName.SNAPPY);
