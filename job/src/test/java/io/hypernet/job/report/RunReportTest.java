@@ -1,0 +1,43 @@
+package io.hypernet.job.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The accounting check: totals and the per-configuration counts must both add up. */
+class RunReportTest {
+  private static RunReport report(long in, long written, long rejected,
+      Map<String, RunReport.ConfigCounts> perConfig) {
+    return new RunReport("succeeded", "app", "local[2]", "in", "configs", "out", "out/_rejects",
+        "auto", List.of("jvm/cpu"), Map.of(), 1024, "bulk/snappy", in, written, rejected,
+        Map.of("null_w", rejected), perConfig, RunReport.Duplicates.NONE, 2, List.of(),
+        Map.of("total", 1L));
+  }
+
+  @Test
+  void holdsWhenTotalsAndConfigurationsAddUp() {
+    RunReport ok = report(10, 7, 3, Map.of("a", new RunReport.ConfigCounts(5, 1),
+        "b", new RunReport.ConfigCounts(2, 2)));
+    assertTrue(ok.accountingHolds());
+    assertEquals(ok, RunReport.fromJson(ok.toJson()));
+  }
+
+  @Test
+  void failsWhenARowIsMissingFromTheFiles() {
+    assertFalse(report(10, 6, 3, Map.of("a", new RunReport.ConfigCounts(4, 1),
+        "b", new RunReport.ConfigCounts(2, 2))).accountingHolds());
+  }
+
+  /** The files hold 7 rows but the writing job counted 8 per configuration: not published. */
+  @Test
+  void failsWhenThePerConfigurationCountsDisagreeWithTheFiles() {
+    assertFalse(report(10, 7, 3, Map.of("a", new RunReport.ConfigCounts(6, 1),
+        "b", new RunReport.ConfigCounts(2, 2))).accountingHolds());
+    assertFalse(report(10, 7, 3, Map.of("a", new RunReport.ConfigCounts(5, 0),
+        "b", new RunReport.ConfigCounts(2, 2))).accountingHolds());
+  }
+}
