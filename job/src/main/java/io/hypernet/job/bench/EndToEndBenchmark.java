@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.api.java.function.MapFunction;
@@ -88,16 +89,19 @@ public final class EndToEndBenchmark {
     LOG.info("bench: generating {} w vectors ({}) into {}/input", rows, shape, dir);
     SampleData.write(spark, new SampleData.Spec(rows, 1, shape.l(), shape.n(), shape.d(),
         shape.hiddenDim(), 42, 0, partitions), dir + "/input");
-    List<Result> results = new ArrayList<>();
-    results.add(writeFloor());
-    results.add(rawWrite());
+    List<Supplier<Result>> contenders = new ArrayList<>(List.of(this::writeFloor, this::rawWrite));
     if (includeNaive) {
-      results.add(naiveUdf());
+      contenders.add(this::naiveUdf);
     }
     if (includeSparkWriter) {
-      results.add(job(RunSettings.Writer.SPARK));
+      contenders.add(() -> job(RunSettings.Writer.SPARK));
     }
-    results.add(job(RunSettings.Writer.BULK));
+    contenders.add(() -> job(RunSettings.Writer.BULK));
+    List<Result> results = new ArrayList<>();
+    for (Supplier<Result> contender : contenders) {
+      settle();
+      results.add(contender.get());
+    }
     return results;
   }
 
@@ -126,7 +130,6 @@ public final class EndToEndBenchmark {
   private Result writeFloor() {
     StructType schema =
         HypernetReconciler.outputSchema(DataTypes.LongType, ReconcileOptions.defaults());
-    settle();
     long start = System.nanoTime();
     spark.range(0, rows, 1, partitions).map(new PrecomputedRow(shape), Encoders.row(schema))
         .write().mode(SaveMode.Overwrite).option("compression", codecName())
@@ -150,7 +153,6 @@ public final class EndToEndBenchmark {
       Files.createDirectories(raw);
       List<Future<?>> writers = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(partitions);
-      settle();
       start = System.nanoTime();
       try {
         for (int p = 0; p < partitions; p++) {
@@ -177,7 +179,8 @@ public final class EndToEndBenchmark {
         "the filesystem's own limit for these bytes");
   }
 
-  private static void deleteRecursively(Path path) throws IOException {
+  /** Removes a local file or directory tree, if it exists. */
+  static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path)) {
       return;
     }
@@ -196,7 +199,6 @@ public final class EndToEndBenchmark {
             HypernetWeights.class));
     spark.udf().register("naive_hypernet", new NaiveHypernet(weights),
         DataTypes.createArrayType(DataTypes.FloatType, false));
-    settle();
     long start = System.nanoTime();
     spark.read().parquet(dir + "/input/w")
         .select(col("id"), col("config_id"), lit(shape.n()).as("n"), lit(shape.d()).as("D"),
@@ -213,7 +215,6 @@ public final class EndToEndBenchmark {
 
   private Result job(RunSettings.Writer writer) {
     String name = writer.name().toLowerCase(Locale.ROOT);
-    settle();
     long start = System.nanoTime();
     RunReport report = runJob(spark, dir + "/input", dir + "/job-" + name, writer, codec);
     return timed("hypernet job, --writer " + name, start, String.format(Locale.ROOT,

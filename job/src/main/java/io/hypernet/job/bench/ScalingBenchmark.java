@@ -5,10 +5,10 @@ import io.hypernet.job.report.RunReport;
 import io.hypernet.job.sample.SampleData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -99,18 +99,13 @@ public final class ScalingBenchmark {
         CompressionCodecName.SNAPPY);
     Measurement m = new Measurement(point, (System.nanoTime() - start) / 1e9, report);
     LOG.info("bench scaling: {} in {} s", point, String.format(Locale.ROOT, "%.1f", m.seconds()));
-    delete(input);
-    delete(output);
-    return m;
-  }
-
-  private void delete(String path) {
     try {
-      Path p = new Path(path);
-      p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+      EndToEndBenchmark.deleteRecursively(Path.of(input));
+      EndToEndBenchmark.deleteRecursively(Path.of(output));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return m;
   }
 
   /** Markdown: one table of all points, then the ratios each series is about. */
