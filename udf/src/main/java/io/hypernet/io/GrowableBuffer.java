@@ -7,17 +7,32 @@ import org.apache.parquet.bytes.BytesInput;
 
 /** A reusable little-endian byte buffer for building Parquet pages without per-value objects. */
 final class GrowableBuffer {
+  /** The largest byte array the JVM reliably allocates. */
+  static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
+
+  private final int maxCapacity;
   private byte[] bytes;
   private ByteBuffer view;
   private int size;
 
   GrowableBuffer(int initialCapacity) {
-    bytes = new byte[initialCapacity];
+    this(initialCapacity, MAX_CAPACITY);
+  }
+
+  /** @param maxCapacity the size past which a write fails instead of growing the buffer */
+  GrowableBuffer(int initialCapacity, int maxCapacity) {
+    this.maxCapacity = maxCapacity;
+    bytes = new byte[Math.min(initialCapacity, maxCapacity)];
     view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   int size() {
     return size;
+  }
+
+  /** Whether {@code more} bytes can still be written without passing the maximum capacity. */
+  boolean fits(long more) {
+    return size + more <= maxCapacity;
   }
 
   void reset() {
@@ -29,11 +44,24 @@ final class GrowableBuffer {
     return BytesInput.from(bytes, 0, size);
   }
 
-  private void ensure(int more) {
-    if (size + more > bytes.length) {
-      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
-      view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+  /** The content in {@code [from, to)}, valid until the next write or reset. */
+  BytesInput bytes(int from, int to) {
+    return BytesInput.from(bytes, from, to - from);
+  }
+
+  // Sizes in long: near 2 GiB an int sum or doubling would wrap around instead of failing.
+  private void ensure(long more) {
+    long needed = size + more;
+    if (needed <= bytes.length) {
+      return;
     }
+    if (needed > maxCapacity) {
+      throw new IllegalStateException("a Parquet page or column chunk buffer would need "
+          + needed + " bytes, more than its limit of " + maxCapacity + " bytes");
+    }
+    int capacity = (int) Math.min(maxCapacity, Math.max(2L * bytes.length, needed));
+    bytes = Arrays.copyOf(bytes, capacity);
+    view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   void putInt(int value) {
@@ -56,7 +84,7 @@ final class GrowableBuffer {
 
   /** Bulk copy as little-endian floats (a plain memory copy on little-endian machines). */
   void putFloats(float[] values, int offset, int count) {
-    ensure(count * Float.BYTES);
+    ensure((long) count * Float.BYTES);
     view.position(size);
     view.asFloatBuffer().put(values, offset, count);
     size += count * Float.BYTES;

@@ -1,15 +1,10 @@
 package io.hypernet.io;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -21,23 +16,34 @@ import org.apache.parquet.schema.Types;
 
 /**
  * Writes the SPEC §5 output — {@code id, config_id, n, D, W} — as one standard Parquet file, W an
- * ordinary LIST of required FLOAT, but encoded in bulk: a row's W is copied as little-endian
- * floats, and its repetition levels are two RLE runs (one 0, then n·D−1 ones) instead of n·D
- * values pushed one by one through parquet-java's column writers, which is what makes Spark's
- * stock writer slow for this column (SPEC §8). All columns are required and PLAIN-encoded.
+ * ordinary LIST of required FLOAT, but encoded in bulk ({@link FloatListColumnChunk}) instead of
+ * value by value, which is what makes Spark's stock writer slow for this column (SPEC §8). All
+ * columns are required and PLAIN-encoded.
  *
- * <p>One row group is buffered at a time (about {@code rowGroupBytes}), so memory is bounded
- * whatever the number of rows. Not thread-safe: one writer per task.
+ * <p>Every column is cut into pages at the same rows, and every page carries the statistics of
+ * its values, so the file has correct chunk statistics, column indexes and offset indexes, and
+ * a selective filter on id, config_id, n or D skips row groups and pages in every reader.
+ *
+ * <p>One row group is buffered at a time, cut at about {@code rowGroupBytes} of all its columns,
+ * so memory is bounded whatever the number of rows. Not thread-safe: one writer per task.
  */
 public final class MatrixParquetWriter implements AutoCloseable {
   /** The id column's physical type, following the input's id type. */
   public enum IdType { INT8, INT16, INT32, INT64, STRING, BINARY }
 
+  /** The most values one row of W may have: 2^28 floats, 1 GiB, so a row fits in one page. */
+  public static final long MAX_ROW_VALUES = 1L << 28;
+
   /**
-   * Data pages of W are cut at the first row boundary after this many value bytes; small enough
-   * that page buffers are ordinary allocations, not G1 humongous ones (half a 1 MiB region).
+   * Where pages are cut and how large a buffer may grow.
+   *
+   * @param pageBytes pages are cut at the first row boundary after this many bytes of all
+   *     columns; small enough that page buffers are ordinary allocations, not G1 humongous ones
+   * @param maxBufferBytes a row group or page is cut before any of its buffers would pass this
    */
-  private static final int PAGE_BYTES = 256 << 10;
+  record Limits(int pageBytes, int maxBufferBytes) {
+    static final Limits DEFAULT = new Limits(256 << 10, GrowableBuffer.MAX_CAPACITY);
+  }
 
   private final ParquetFileWriter file;
   private final BytesInputCompressor compressor;
@@ -46,43 +52,56 @@ public final class MatrixParquetWriter implements AutoCloseable {
   private final IdType idType;
   private final Map<String, String> keyValueMetadata;
   private final long rowGroupBytes;
-  private final ColumnDescriptor[] columns;
+  private final Limits limits;
 
-  private final GrowableBuffer ids = new GrowableBuffer(1 << 16);
-  private final GrowableBuffer configIds = new GrowableBuffer(1 << 16);
-  private final GrowableBuffer ns = new GrowableBuffer(1 << 14);
-  private final GrowableBuffer ds = new GrowableBuffer(1 << 14);
-  private final GrowableBuffer pageValues = new GrowableBuffer(PAGE_BYTES + (1 << 16));
-  private final GrowableBuffer pageRepetition = new GrowableBuffer(1 << 12);
-  private final GrowableBuffer pageDefinition = new GrowableBuffer(16);
-  private final List<Page> wPages = new ArrayList<>();
+  private final FlatColumnChunk ids;
+  private final FlatColumnChunk configIds;
+  private final FlatColumnChunk ns;
+  private final FlatColumnChunk ds;
+  private final FloatListColumnChunk w;
+
+  private long pendingId;
+  private byte[] pendingBytesId;
+  private boolean idPending;
   private int pageRows;
-  private int pageValueCount;
+  private long pageBytes;
   private int groupRows;
-  private long groupValueCount;
   private long groupBytes;
   private long rowsWritten;
 
-  /** A finished, compressed data page of W. */
-  private record Page(BytesInput compressed, int uncompressedSize, int valueCount, int rows) {}
-
   /**
+   * @param rowGroupBytes row groups are cut at the first row after this many bytes of all their
+   *     columns, before compression
    * @param keyValueMetadata footer metadata, e.g. Spark's row schema so Spark reads the exact
    *     column types back
    */
   public MatrixParquetWriter(Path path, Configuration hadoop, IdType idType, String idColumn,
       String configColumn, CompressionCodecName codec, long rowGroupBytes,
       Map<String, String> keyValueMetadata) throws IOException {
+    this(path, hadoop, idType, idColumn, configColumn, codec, rowGroupBytes, Limits.DEFAULT,
+        keyValueMetadata);
+  }
+
+  /** With page and buffer limits of its own: tests make many small pages with them. */
+  MatrixParquetWriter(Path path, Configuration hadoop, IdType idType, String idColumn,
+      String configColumn, CompressionCodecName codec, long rowGroupBytes, Limits limits,
+      Map<String, String> keyValueMetadata) throws IOException {
     MessageType schema = schema(idType, idColumn, configColumn);
     this.file = new ParquetFileWriter(new BufferedOutputFile(path, hadoop), schema,
         ParquetFileWriter.Mode.CREATE, rowGroupBytes, 0);
-    this.codecs = new CodecFactory(hadoop, PAGE_BYTES);
+    this.codecs = new CodecFactory(hadoop, limits.pageBytes());
     this.compressor = codecs.getCompressor(codec);
     this.codec = codec;
     this.idType = idType;
     this.keyValueMetadata = keyValueMetadata;
     this.rowGroupBytes = rowGroupBytes;
-    this.columns = schema.getColumns().toArray(new ColumnDescriptor[0]);
+    this.limits = limits;
+    ColumnDescriptor[] columns = schema.getColumns().toArray(new ColumnDescriptor[0]);
+    this.ids = new FlatColumnChunk(columns[0], limits.maxBufferBytes());
+    this.configIds = new FlatColumnChunk(columns[1], limits.maxBufferBytes());
+    this.ns = new FlatColumnChunk(columns[2], limits.maxBufferBytes());
+    this.ds = new FlatColumnChunk(columns[3], limits.maxBufferBytes());
+    this.w = new FloatListColumnChunk(columns[4], limits.pageBytes(), limits.maxBufferBytes());
     file.start();
   }
 
@@ -110,18 +129,20 @@ public final class MatrixParquetWriter implements AutoCloseable {
   }
 
   public void writeInt64Id(long id) {
-    ids.putLong(id);
+    pendingId = id;
+    idPending = true;
   }
 
   /** An INT8, INT16 or INT32 id. */
   public void writeInt32Id(int id) {
-    ids.putInt(id);
+    pendingId = id;
+    idPending = true;
   }
 
   /** A string (UTF-8) or binary id. */
   public void writeBytesId(byte[] id) {
-    ids.putInt(id.length);
-    ids.put(id, 0, id.length);
+    pendingBytesId = id;
+    idPending = true;
   }
 
   /**
@@ -130,93 +151,95 @@ public final class MatrixParquetWriter implements AutoCloseable {
    */
   public void writeRow(byte[] configIdUtf8, int n, int d, float[] values, int offset)
       throws IOException {
-    int size = n * d;
-    if (size <= 0) {
+    long size = (long) n * d;
+    if (n <= 0 || d <= 0) {
       throw new IllegalArgumentException("W must not be empty, n=" + n + " D=" + d);
     }
-    configIds.putInt(configIdUtf8.length);
-    configIds.put(configIdUtf8, 0, configIdUtf8.length);
-    ns.putInt(n);
-    ds.putInt(d);
-    pageValues.putFloats(values, offset, size);
-    pageRepetition.putRleRun(1, 0);
-    if (size > 1) {
-      pageRepetition.putRleRun(size - 1, 1);
+    if (size > MAX_ROW_VALUES) {
+      throw new IllegalArgumentException("a row of W has n·D = " + size + " floats, more than "
+          + "the " + MAX_ROW_VALUES + " (1 GiB) the bulk writer holds in one page");
     }
+    if (!idPending) {
+      throw new IllegalStateException("write the row's id before the row");
+    }
+    long idBytes = idBytes();
+    long configBytes = Integer.BYTES + (long) configIdUtf8.length;
+    // The buffers are int-indexed: cut the row group or page before one would overflow.
+    if (groupRows > 0 && !(ids.fits(idBytes) && configIds.fits(configBytes))) {
+      flushRowGroup();
+    } else if (pageRows > 0 && !w.fits(size)) {
+      cutPage();
+    }
+    addId();
+    configIds.addBytes(configIdUtf8);
+    ns.addInt(n);
+    ds.addInt(d);
+    long before = w.pageBytes();
+    w.addRow(values, offset, (int) size);
+    long rowBytes = idBytes + configBytes + 2L * Integer.BYTES + w.pageBytes() - before;
     pageRows++;
-    pageValueCount += size;
+    pageBytes += rowBytes;
     groupRows++;
-    groupValueCount += size;
-    groupBytes += 4L * size + 16;
+    groupBytes += rowBytes;
     rowsWritten++;
-    if (pageValues.size() >= PAGE_BYTES) {
-      finishPage();
+    if (pageBytes >= limits.pageBytes()) {
+      cutPage();
     }
     if (groupBytes >= rowGroupBytes) {
       flushRowGroup();
     }
   }
 
+  private long idBytes() {
+    return switch (idType) {
+      case INT64 -> Long.BYTES;
+      case INT8, INT16, INT32 -> Integer.BYTES;
+      case STRING, BINARY -> Integer.BYTES + (long) pendingBytesId.length;
+    };
+  }
+
+  private void addId() {
+    switch (idType) {
+      case INT64 -> ids.addLong(pendingId);
+      case INT8, INT16, INT32 -> ids.addInt((int) pendingId);
+      case STRING, BINARY -> ids.addBytes(pendingBytesId);
+    }
+    pendingBytesId = null;
+    idPending = false;
+  }
+
   public long rowsWritten() {
     return rowsWritten;
   }
 
-  private void finishPage() throws IOException {
+  /** Ends the open page of every column at the current row. */
+  private void cutPage() throws IOException {
     if (pageRows == 0) {
       return;
     }
-    pageDefinition.reset();
-    pageDefinition.putRleRun(pageValueCount, 1);
-    BytesInput page = BytesInput.concat(
-        BytesInput.fromInt(pageRepetition.size()), pageRepetition.bytes(),
-        BytesInput.fromInt(pageDefinition.size()), pageDefinition.bytes(),
-        pageValues.bytes());
-    int uncompressed = Math.toIntExact(page.size());
-    // Copy: the buffers are reused for the next page while this one waits for its row group.
-    wPages.add(new Page(BytesInput.copy(compressor.compress(page)), uncompressed,
-        pageValueCount, pageRows));
-    pageValues.reset();
-    pageRepetition.reset();
+    ids.cutPage(pageRows);
+    configIds.cutPage(pageRows);
+    ns.cutPage(pageRows);
+    ds.cutPage(pageRows);
+    w.cutPage(pageRows, compressor);
     pageRows = 0;
-    pageValueCount = 0;
+    pageBytes = 0;
   }
 
   private void flushRowGroup() throws IOException {
-    finishPage();
+    cutPage();
     if (groupRows == 0) {
       return;
     }
     file.startBlock(groupRows);
-    writeFlatColumn(columns[0], ids);
-    writeFlatColumn(columns[1], configIds);
-    writeFlatColumn(columns[2], ns);
-    writeFlatColumn(columns[3], ds);
-    file.startColumn(columns[4], groupValueCount, codec);
-    for (Page page : wPages) {
-      file.writeDataPage(page.valueCount(), page.uncompressedSize(), page.compressed(),
-          emptyStatistics(columns[4]), page.rows(), Encoding.RLE, Encoding.RLE, Encoding.PLAIN);
-    }
-    file.endColumn();
+    ids.write(file, groupRows, codec, compressor);
+    configIds.write(file, groupRows, codec, compressor);
+    ns.write(file, groupRows, codec, compressor);
+    ds.write(file, groupRows, codec, compressor);
+    w.write(file, codec);
     file.endBlock();
-    wPages.clear();
     groupRows = 0;
-    groupValueCount = 0;
     groupBytes = 0;
-  }
-
-  /** A required, non-repeated column: no levels, PLAIN values, one page per row group. */
-  private void writeFlatColumn(ColumnDescriptor column, GrowableBuffer values) throws IOException {
-    BytesInput page = values.bytes();
-    int uncompressed = Math.toIntExact(page.size());
-    file.startColumn(column, groupRows, codec);
-    file.writeDataPage(groupRows, uncompressed, compressor.compress(page),
-        emptyStatistics(column), groupRows, Encoding.RLE, Encoding.RLE, Encoding.PLAIN);
-    file.endColumn();
-    values.reset();
-  }
-
-  private static Statistics<?> emptyStatistics(ColumnDescriptor column) {
-    return Statistics.createStats(column.getPrimitiveType());
   }
 
   @Override
