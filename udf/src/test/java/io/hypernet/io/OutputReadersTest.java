@@ -184,9 +184,10 @@ class OutputReadersTest {
     spark.conf().set("spark.sql.parquet.filterPushdown", pushdown);
     spark.conf().set("spark.sql.parquet.enableVectorizedReader", vectorized);
     spark.conf().set("parquet.filter.columnindex.enabled", columnIndex);
+    Dataset<Row> files = spark.read().parquet(path);
     Dataset<Row> union = null;
     for (int p = 0; p < predicates.size(); p++) {
-      Dataset<Row> selected = spark.read().parquet(path).where(predicates.get(p).sql())
+      Dataset<Row> selected = files.where(predicates.get(p).sql())
           .select(functions.lit(p), col("id"), col("config_id"), col("n"), col("D"), col("W"));
       union = union == null ? selected : union.unionAll(selected);
     }
