@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hypernet.io.OutputSample.IdKind;
 import io.hypernet.testing.LocalSpark;
@@ -36,6 +37,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -146,6 +148,43 @@ class OutputReadersTest {
         assertEquals(fromSpark.get(p), expected, "DuckDB and Spark on Spark's files: " + where);
         assertEquals(expected, duckdb(statement, bulk(kind), where), where);
       }
+    }
+  }
+
+  /**
+   * pyarrow (with filters, which prune by statistics), pandas and DuckDB's Python API through
+   * src/test/python/read_output.py; skipped only where there is no python3.
+   */
+  @Test
+  void pyarrowPandasAndDuckdbReadTheBulkFilesAsSparksOwn() throws IOException,
+      InterruptedException {
+    assumeTrue(run(List.of("python3", "--version")) != null,
+        "python3 is not installed: the pyarrow/pandas reader check cannot run here");
+    if (run(List.of("python3", "-c", "import pyarrow, pandas, duckdb")).exit() != 0) {
+      Finished pip = run(List.of("python3", "-m", "pip", "install", "--quiet", "pyarrow",
+          "pandas", "duckdb"));
+      assertEquals(0, pip.exit(), "installing pyarrow, pandas and duckdb failed: " + pip);
+    }
+    List<String> command = new ArrayList<>(List.of("python3", "src/test/python/read_output.py"));
+    for (IdKind kind : IdKind.values()) {
+      command.addAll(List.of(kind.name(), bulk(kind), oracle(kind)));
+    }
+    Finished check = run(command);
+    assertEquals(0, check.exit(), check.output());
+    assertTrue(check.output().contains("6 dataset(s) read identically"), check.output());
+  }
+
+  private record Finished(int exit, String output) {}
+
+  /** Runs a command to its end; null where the program does not exist. */
+  private static Finished run(List<String> command) throws InterruptedException {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      return new Finished(process.waitFor(), output);
+    } catch (IOException notFound) {
+      return null;
     }
   }
 
