@@ -66,8 +66,8 @@ final class FloatListColumnChunk {
     updateRange(source, offset, offset + count);
   }
 
-  // Math.min/max order −0.0 below 0.0 as Float.compare does, and C2 vectorizes the loop; a NaN
-  // turns the row's min to NaN, which sends that row alone through the exact, slower loop.
+  // Math.min/max order −0.0 below 0.0 as Float.compare does and were the fastest loop measured
+  // (BENCHMARKS.md); a NaN turns the row's min to NaN and sends that row alone to the exact loop.
   private void updateRange(float[] source, int from, int to) {
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
