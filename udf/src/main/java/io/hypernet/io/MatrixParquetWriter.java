@@ -165,7 +165,8 @@ public final class MatrixParquetWriter implements AutoCloseable {
     long idBytes = idBytes();
     long configBytes = Integer.BYTES + (long) configIdUtf8.length;
     // The buffers are int-indexed: cut the row group or page before one would overflow.
-    if (groupRows > 0 && !(ids.fits(idBytes) && configIds.fits(configBytes))) {
+    if (groupRows > 0
+        && !(ids.fits(idBytes) && configIds.fits(configBytes) && ns.fits(Integer.BYTES))) {
       flushRowGroup();
     } else if (pageRows > 0 && !w.fits(size)) {
       cutPage();
