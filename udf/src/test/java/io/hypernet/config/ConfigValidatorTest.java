@@ -80,9 +80,20 @@ class ConfigValidatorTest {
   @Test
   void sizesBeyondAJavaArrayAreInvalidNotAnOverflow() {
     assertTrue(reasonOf(row("huge", 4, 65536, 65536, 8, null, null, null))
-        .startsWith("n·D = 4294967296 exceeds"));
+        .startsWith("n·D = 65536·65536 = 4294967296 floats exceeds"));
     assertTrue(reasonOf(row("wide", 4, 4096, 4096, 256, null, null, null))
         .startsWith("n·D·hidden_dim = 4294967296 floats exceeds"));
+  }
+
+  @Test
+  void aRowOfWAboveOneGibIsInvalidWithItsNumbers() {
+    ConfigValidator roomy = new ConfigValidator(new SizeLimits(Long.MAX_VALUE));
+    ConfigValidator.Result result = roomy.validate(List.of(
+        row("max", 1, 1 << 14, 1 << 14, 1, null, null, null),
+        row("over", 1, (1 << 14) + 1, 1 << 14, 1, null, null, null)));
+    assertEquals(List.of("max"), result.valid().stream().map(HypernetConfig::configId).toList());
+    assertEquals("n·D = 16385·16384 = 268451840 floats exceeds the largest row of W, 268435456 "
+        + "floats (1 GiB: one Parquet page holds a whole row)", result.invalid().get(0).reason());
   }
 
   @Test
