@@ -31,13 +31,6 @@ public final class HypernetCatalog implements Serializable, AutoCloseable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(HypernetCatalog.class);
 
-  /** Columns of {@link #configsFrame}: the lookup joined to every input row. */
-  static final String CFG_ID = "__hn_config_id";
-  static final String CFG_L = "__hn_l";
-  static final String CFG_N = "__hn_n";
-  static final String CFG_D = "__hn_D";
-  static final String CFG_INVALID = "__hn_invalid_reason";
-
   private final Map<String, Broadcast<HypernetWeights>> broadcasts;
   private final Map<String, HypernetConfig> valid;
   private final List<InvalidConfig> invalid;
@@ -105,14 +98,17 @@ public final class HypernetCatalog implements Serializable, AutoCloseable {
     return b;
   }
 
-  /** A small frame (one row per config_id) to broadcast-join with the input rows. */
-  Dataset<Row> configsFrame(SparkSession spark) {
+  /**
+   * A small frame (one row per config_id) to broadcast-join with the input rows, its columns
+   * named so that they clash with none of the input's.
+   */
+  Dataset<Row> configsFrame(SparkSession spark, InternalColumns names) {
     StructType schema = new StructType()
-        .add(CFG_ID, DataTypes.StringType, false)
-        .add(CFG_L, DataTypes.IntegerType, true)
-        .add(CFG_N, DataTypes.IntegerType, true)
-        .add(CFG_D, DataTypes.IntegerType, true)
-        .add(CFG_INVALID, DataTypes.StringType, true);
+        .add(names.configId(), DataTypes.StringType, false)
+        .add(names.l(), DataTypes.IntegerType, true)
+        .add(names.n(), DataTypes.IntegerType, true)
+        .add(names.d(), DataTypes.IntegerType, true)
+        .add(names.invalidReason(), DataTypes.StringType, true);
     List<Row> rows = new ArrayList<>();
     for (HypernetConfig c : valid.values()) {
       rows.add(RowFactory.create(c.configId(), c.l(), c.n(), c.d(), null));
