@@ -69,14 +69,18 @@ public final class ConfigValidator {
       return "static=true (seed-derived weights) contradicts weights=" + row.weights()
           + "; set static to false or null to use the file";
     }
-    return limits.check(row.l(), row.n(), row.d(), hidden(row));
+    return limits.check(row.l().intValue(), row.n().intValue(), row.d().intValue(), hidden(row));
   }
 
-  private static String positive(String column, Integer value, Integer defaultValue) {
+  private static String positive(String column, Long value, Integer defaultValue) {
     if (value == null) {
       return defaultValue == null ? column + " is missing (null)" : null;
     }
-    return value > 0 ? null : column + " must be > 0, got " + value;
+    if (value <= 0) {
+      return column + " must be > 0, got " + value;
+    }
+    return value <= Integer.MAX_VALUE ? null
+        : column + " must be at most " + Integer.MAX_VALUE + " (an int), got " + value;
   }
 
   private static String firstNonNull(String... values) {
@@ -89,11 +93,13 @@ public final class ConfigValidator {
   }
 
   private static int hidden(ConfigRow row) {
-    return row.hiddenDim() == null ? HypernetConfig.DEFAULT_HIDDEN_DIM : row.hiddenDim();
+    return row.hiddenDim() == null ? HypernetConfig.DEFAULT_HIDDEN_DIM
+        : row.hiddenDim().intValue();
   }
 
   private static HypernetConfig build(ConfigRow row) {
-    return new HypernetConfig(row.configId(), row.l(), row.n(), row.d(), hidden(row),
+    return new HypernetConfig(row.configId(), row.l().intValue(), row.n().intValue(),
+        row.d().intValue(), hidden(row),
         row.seed() == null ? HypernetConfig.DEFAULT_SEED : row.seed(),
         Activation.parse(row.activation()), row.weights());
   }

@@ -56,6 +56,19 @@ class ConfigValidatorTest {
     assertTrue(reason.startsWith(expected), name + ": " + reason);
   }
 
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource({"l, 4294967296", "l, -4294967232", "n, 2147483648", "n, -2147483649",
+      "D, 9223372036854775807", "D, -9223372036854775808", "hidden_dim, 4294967360",
+      "hidden_dim, -4294967168"})
+  void sizesBeyondTheIntRangeAreInvalidWithTheirRealValue(String column, long value) {
+    Long[] sizes = {4L, 2L, 3L, 8L};
+    sizes[List.of("l", "n", "D", "hidden_dim").indexOf(column)] = value;
+    String reason = reasonOf(new ConfigRow("c", sizes[0], sizes[1], sizes[2], sizes[3], null,
+        null, null, null, "cfg.parquet"));
+    assertEquals(value > 0 ? column + " must be at most 2147483647 (an int), got " + value
+        : column + " must be > 0, got " + value, reason);
+  }
+
   @Test
   void aWeightsFileMakesATrainedHypernetUnlessStaticSaysOtherwise() {
     HypernetConfig trained = VALIDATOR.validate(

@@ -60,8 +60,8 @@ public final class ParquetInputs {
     }
     List<ConfigRow> rows = new ArrayList<>();
     for (Row r : configs.collectAsList()) {
-      rows.add(new ConfigRow(r.getAs("config_id"), intOrNull(r, "l"), intOrNull(r, "n"),
-          intOrNull(r, "D"), intOrNull(r, "hidden_dim"), longOrNull(r, "seed"),
+      rows.add(new ConfigRow(r.getAs("config_id"), longOrNull(r, "l"), longOrNull(r, "n"),
+          longOrNull(r, "D"), longOrNull(r, "hidden_dim"), longOrNull(r, "seed"),
           valueOrNull(r, "static"), valueOrNull(r, "activation"), valueOrNull(r, "weights"),
           path));
     }
@@ -147,15 +147,6 @@ public final class ParquetInputs {
 
   private static boolean has(Row r, String column) {
     return List.of(r.schema().fieldNames()).contains(column) && !r.isNullAt(r.fieldIndex(column));
-  }
-
-  private static Integer intOrNull(Row r, String column) {
-    if (!has(r, column)) {
-      return null;
-    }
-    long value = ((Number) r.getAs(column)).longValue();
-    // An out-of-int size is as invalid as a negative one; keep the sign for the message.
-    return value > Integer.MAX_VALUE ? Integer.MIN_VALUE : (int) value;
   }
 
   private static Long longOrNull(Row r, String column) {
