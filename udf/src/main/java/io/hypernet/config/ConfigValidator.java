@@ -1,5 +1,6 @@
 package io.hypernet.config;
 
+import io.hypernet.text.BoundedText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,9 +9,20 @@ import java.util.Map;
 /** Applies the SPEC §2 defaults and rules to configuration rows. */
 public final class ConfigValidator {
   private final SizeLimits limits;
+  private final String weightsBase;
 
+  /** Relative weights paths stay relative (to the working directory of the filesystem). */
   public ConfigValidator(SizeLimits limits) {
+    this(limits, null);
+  }
+
+  /**
+   * @param weightsBase the directory relative weights paths are resolved against: the
+   *     configurations' directory (null: leave them relative)
+   */
+  public ConfigValidator(SizeLimits limits, String weightsBase) {
     this.limits = limits;
+    this.weightsBase = weightsBase;
   }
 
   /** The outcome for a whole configurations table. */
@@ -42,7 +54,7 @@ public final class ConfigValidator {
       if (problem != null) {
         invalid.add(new InvalidConfig(row.configId(), problem));
       } else {
-        valid.add(build(row));
+        valid.add(build(row, weightsBase));
       }
     }
     return new Result(List.copyOf(valid), List.copyOf(invalid));
@@ -66,8 +78,14 @@ public final class ConfigValidator {
       return "static=false needs a weights path (a safetensors file of the trained hypernet)";
     }
     if (Boolean.TRUE.equals(row.isStatic()) && row.weights() != null) {
-      return "static=true (seed-derived weights) contradicts weights=" + row.weights()
-          + "; set static to false or null to use the file";
+      return "static=true (seed-derived weights) contradicts weights="
+          + BoundedText.of(row.weights()) + "; set static to false or null to use the file";
+    }
+    if (row.weights() != null) {
+      String location = WeightsLocation.problemOf(row.weights());
+      if (location != null) {
+        return location;
+      }
     }
     return limits.check(row.l().intValue(), row.n().intValue(), row.d().intValue(), hidden(row));
   }
@@ -97,10 +115,11 @@ public final class ConfigValidator {
         : row.hiddenDim().intValue();
   }
 
-  private static HypernetConfig build(ConfigRow row) {
+  private static HypernetConfig build(ConfigRow row, String weightsBase) {
     return new HypernetConfig(row.configId(), row.l().intValue(), row.n().intValue(),
         row.d().intValue(), hidden(row),
         row.seed() == null ? HypernetConfig.DEFAULT_SEED : row.seed(),
-        Activation.parse(row.activation()), row.weights());
+        Activation.parse(row.activation()),
+        row.weights() == null ? null : WeightsLocation.resolve(row.weights(), weightsBase));
   }
 }

@@ -83,6 +83,40 @@ class ConfigValidatorTest {
         .get(0).isImported());
   }
 
+  @ParameterizedTest(name = "[{0}]")
+  @CsvSource(delimiter = '|', value = {
+      "''                              | weights is empty",
+      "'   '                           | weights is empty",
+      "hdfs://bad host/x | weights 'hdfs://bad host/x' is neither a path nor a valid URI: Illegal",
+      "::                | weights '::' is neither a path nor a valid URI: Expected scheme name",
+      "http://127.0.0.1:9/t.safetensors | weights 'http://127.0.0.1:9/t.safetensors' has the "
+          + "scheme 'http'; weights are read only from a path or a filesystem URI (file, hdfs, "
+          + "viewfs, s3a, s3, gs, abfs, abfss, wasb, wasbs, o3fs, ofs)",
+      "HTTPS://h/t.safetensors          | weights 'HTTPS://h/t.safetensors' has the scheme 'https'",
+      "ftp://h/t.safetensors            | weights 'ftp://h/t.safetensors' has the scheme 'ftp'",
+      "C:/models/t.safetensors          | weights 'C:/models/t.safetensors' has the scheme 'c'",
+      "s3a://bucket                     | weights 's3a://bucket' names no file"})
+  void weightsMustBeAPathOrAFilesystemUri(String weights, String expected) {
+    String reason = reasonOf(row("t", 4, 2, 3, 8, null, null, weights));
+    assertTrue(reason.startsWith(expected), reason);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "t.safetensors,          file:/data/configs/t.safetensors",
+      "../models/t.safetensors, file:/data/configs/../models/t.safetensors",
+      "/models/t.safetensors,  /models/t.safetensors",
+      "file:/models/t.safetensors, file:/models/t.safetensors",
+      "hdfs://nn:8020/m/t.safetensors, hdfs://nn:8020/m/t.safetensors",
+      "S3A://bucket/m/t.safetensors, S3A://bucket/m/t.safetensors",
+      "my models/t.safetensors, file:/data/configs/my models/t.safetensors"})
+  void relativeWeightsPathsResolveAgainstTheConfigsDirectory(String weights, String expected) {
+    ConfigValidator validator = new ConfigValidator(new SizeLimits(64L << 20),
+        "file:/data/configs");
+    assertEquals(expected, validator.validate(List.of(row("t", 4, 2, 3, 8, null, null, weights)))
+        .valid().get(0).weightsSource());
+  }
+
   @Test
   void tooLargeToBroadcastNamesTheSizeAndTheLimit() {
     String reason = reasonOf(row("big", 64, 1024, 1024, 128, null, null, null));

@@ -68,6 +68,23 @@ public final class ParquetInputs {
     return rows;
   }
 
+  /**
+   * The directory relative weights paths are resolved against: the configs path when it is a
+   * directory, else its parent; qualified (e.g. {@code file:/data/configs}).
+   */
+  public static String configsDirectory(SparkSession spark, String configsPath) {
+    Path p = new Path(configsPath);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Path qualified = fs.makeQualified(p);
+      return fs.getFileStatus(qualified).isDirectory() ? qualified.toString()
+          : qualified.getParent().toString();
+    } catch (IOException e) {
+      throw new JobFailure(JobFailure.INVALID_INPUT, "configs path " + configsPath
+          + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
   private static Dataset<Row> read(SparkSession spark, String path, String what) {
     Path p = new Path(path);
     try {
