@@ -3,6 +3,7 @@ package io.hypernet.spark;
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.InvalidConfig;
+import io.hypernet.text.BoundedText;
 import io.hypernet.weights.HypernetWeights;
 import io.hypernet.weights.InvalidWeightsException;
 import java.io.Serializable;
@@ -76,7 +77,7 @@ public final class HypernetCatalog implements Serializable, AutoCloseable {
         + "configuration(s)", valid.size(), bytes >> 20, (System.nanoTime() - start) / 1_000_000,
         invalid.size());
     for (InvalidConfig bad : invalid) {
-      LOG.warn("invalid configuration '{}': {}", bad.configId(), bad.reason());
+      LOG.warn("invalid configuration '{}': {}", BoundedText.of(bad.configId()), bad.reason());
     }
     return new HypernetCatalog(broadcasts, valid, List.copyOf(invalid));
   }

@@ -6,10 +6,13 @@ import static org.apache.spark.sql.functions.array_min;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.when;
 
+import io.hypernet.text.BoundedText;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -65,7 +68,7 @@ final class RowClassifier {
     Column id = col(o.idColumn());
     Column configId = col(o.configColumn());
     Column w = col(names.w());
-    Column quotedConfig = concat(lit("configuration '"), configId, lit("'"));
+    Column quotedConfig = concat(lit("configuration '"), bounded(configId), lit("'"));
     List<Rule> rules = Arrays.asList(
         new Rule(RejectReason.NULL_ID, id.isNull(), lit("id is null")),
         new Rule(RejectReason.NULL_CONFIG_ID, configId.isNull(), lit("config_id is null")),
@@ -103,6 +106,14 @@ final class RowClassifier {
         .join(broadcast(configs), configId.equalTo(col(names.configId())), "left_outer")
         .withColumn(names.reason(), reason)
         .withColumn(names.reasonDetail(), detail);
+  }
+
+  /** {@link BoundedText#of} as a compiled expression: a 1 MB config_id is not echoed whole. */
+  static Column bounded(Column text) {
+    int max = BoundedText.MAX_CHARS;
+    return when(length(text).gt(max), concat(substring(text, 1, max), lit("… ("),
+        length(text).minus(max).cast(DataTypes.StringType), lit(" more characters)")))
+        .otherwise(text);
   }
 
   static DataType typeOf(StructType schema, String column) {
