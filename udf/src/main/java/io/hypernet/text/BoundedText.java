@@ -1,5 +1,7 @@
 package io.hypernet.text;
 
+import java.util.regex.Pattern;
+
 /**
  * Bounds text that comes from files or input rows (config_id values, URIs, file content quoted in
  * an error) before it goes into {@code reason_detail}, the report, a message or a log line: a
@@ -10,6 +12,7 @@ package io.hypernet.text;
 public final class BoundedText {
   /** Characters kept. */
   public static final int MAX_CHARS = 1024;
+  private static final Pattern BOUNDED = Pattern.compile("… \\(\\d+ more characters\\)");
 
   private BoundedText() {}
 
@@ -22,7 +25,11 @@ public final class BoundedText {
     if (total <= MAX_CHARS) {
       return text;
     }
-    return text.substring(0, text.offsetByCodePoints(0, MAX_CHARS)) + suffix(total - MAX_CHARS);
+    int cut = text.offsetByCodePoints(0, MAX_CHARS);
+    if (BOUNDED.matcher(text).region(cut, text.length()).matches()) {
+      return text; // bounded already, e.g. read back from a report
+    }
+    return text.substring(0, cut) + suffix(total - MAX_CHARS);
   }
 
   /** What follows the kept characters: "… (N more characters)". */

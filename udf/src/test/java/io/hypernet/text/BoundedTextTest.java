@@ -22,6 +22,14 @@ class BoundedTextTest {
   }
 
   @Test
+  void boundedTextIsLeftAsItIs() {
+    String bounded = BoundedText.of("b".repeat(5000));
+    assertSame(bounded, BoundedText.of(bounded));
+    assertEquals("b".repeat(1024) + "… (1 more characters)",
+        BoundedText.of("b".repeat(1024) + "b"));
+  }
+
+  @Test
   void charactersAreCodePointsSoNoSurrogateIsSplit() {
     String emoji = "\uD83D\uDE00"; // one character, two UTF-16 units
     String max = emoji.repeat(1024);
