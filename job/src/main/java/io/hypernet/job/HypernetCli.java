@@ -1,5 +1,6 @@
 package io.hypernet.job;
 
+import io.hypernet.text.BoundedText;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +31,13 @@ public final class HypernetCli {
         } else if (e.getCause() != null) {
           LOG.debug("run failed", e.getCause());
         }
-        err.println("hypernet: " + e.getMessage());
+        // The pieces are bounded where the message is built; this bounds what they add up to.
+        err.println("hypernet: " + BoundedText.of(e.getMessage()));
         err.flush();
         return ((JobFailure) e).exitCode();
       }
       LOG.error("run failed", e);
-      err.println("hypernet: failed: " + e);
+      err.println("hypernet: failed: " + BoundedText.of(e.toString()));
       err.flush();
       return 1;
     });

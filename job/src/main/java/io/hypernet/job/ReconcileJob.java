@@ -1,5 +1,6 @@
 package io.hypernet.job;
 
+import io.hypernet.config.ConfigRow;
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.SizeLimits;
 import io.hypernet.job.io.OutputPublisher;
@@ -60,8 +61,9 @@ public final class ReconcileJob {
 
     SizeLimits limits = settings.maxWeightsBytes() > 0
         ? new SizeLimits(settings.maxWeightsBytes()) : SizeLimits.forThisJvm();
-    ConfigValidator.Result configs = new ConfigValidator(limits)
-        .validate(ParquetInputs.readConfigs(spark, settings.configs()));
+    List<ConfigRow> configRows = ParquetInputs.readConfigs(spark, settings.configs());
+    ConfigValidator.Result configs = new ConfigValidator(limits,
+        ParquetInputs.configsDirectory(spark, settings.configs())).validate(configRows);
     if (configs.isEmpty()) {
       throw JobFailure.invalidInput("configs " + settings.configs() + " holds no configurations");
     }

@@ -1,5 +1,6 @@
 package io.hypernet.config;
 
+import io.hypernet.text.BoundedText;
 import java.util.Locale;
 
 /** The hidden-layer activation of a hypernet (SPEC §1). */
@@ -30,6 +31,6 @@ public enum Activation {
       }
     }
     throw new IllegalArgumentException(
-        "unknown activation '" + value + "' (expected 'none' or 'sigmoid')");
+        "unknown activation '" + BoundedText.of(value) + "' (expected 'none' or 'sigmoid')");
   }
 }

@@ -1,5 +1,6 @@
 package io.hypernet.config;
 
+import io.hypernet.text.BoundedText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,9 +9,20 @@ import java.util.Map;
 /** Applies the SPEC §2 defaults and rules to configuration rows. */
 public final class ConfigValidator {
   private final SizeLimits limits;
+  private final String weightsBase;
 
+  /** Relative weights paths stay relative (to the working directory of the filesystem). */
   public ConfigValidator(SizeLimits limits) {
+    this(limits, null);
+  }
+
+  /**
+   * @param weightsBase the directory relative weights paths are resolved against: the
+   *     configurations' directory (null: leave them relative)
+   */
+  public ConfigValidator(SizeLimits limits, String weightsBase) {
     this.limits = limits;
+    this.weightsBase = weightsBase;
   }
 
   /** The outcome for a whole configurations table. */
@@ -42,7 +54,7 @@ public final class ConfigValidator {
       if (problem != null) {
         invalid.add(new InvalidConfig(row.configId(), problem));
       } else {
-        valid.add(build(row));
+        valid.add(build(row, weightsBase));
       }
     }
     return new Result(List.copyOf(valid), List.copyOf(invalid));
@@ -66,17 +78,27 @@ public final class ConfigValidator {
       return "static=false needs a weights path (a safetensors file of the trained hypernet)";
     }
     if (Boolean.TRUE.equals(row.isStatic()) && row.weights() != null) {
-      return "static=true (seed-derived weights) contradicts weights=" + row.weights()
-          + "; set static to false or null to use the file";
+      return "static=true (seed-derived weights) contradicts weights="
+          + BoundedText.of(row.weights()) + "; set static to false or null to use the file";
     }
-    return limits.check(row.l(), row.n(), row.d(), hidden(row));
+    if (row.weights() != null) {
+      String location = WeightsLocation.problemOf(row.weights());
+      if (location != null) {
+        return location;
+      }
+    }
+    return limits.check(row.l().intValue(), row.n().intValue(), row.d().intValue(), hidden(row));
   }
 
-  private static String positive(String column, Integer value, Integer defaultValue) {
+  private static String positive(String column, Long value, Integer defaultValue) {
     if (value == null) {
       return defaultValue == null ? column + " is missing (null)" : null;
     }
-    return value > 0 ? null : column + " must be > 0, got " + value;
+    if (value <= 0) {
+      return column + " must be > 0, got " + value;
+    }
+    return value <= Integer.MAX_VALUE ? null
+        : column + " must be at most " + Integer.MAX_VALUE + " (an int), got " + value;
   }
 
   private static String firstNonNull(String... values) {
@@ -89,12 +111,15 @@ public final class ConfigValidator {
   }
 
   private static int hidden(ConfigRow row) {
-    return row.hiddenDim() == null ? HypernetConfig.DEFAULT_HIDDEN_DIM : row.hiddenDim();
+    return row.hiddenDim() == null ? HypernetConfig.DEFAULT_HIDDEN_DIM
+        : row.hiddenDim().intValue();
   }
 
-  private static HypernetConfig build(ConfigRow row) {
-    return new HypernetConfig(row.configId(), row.l(), row.n(), row.d(), hidden(row),
+  private static HypernetConfig build(ConfigRow row, String weightsBase) {
+    return new HypernetConfig(row.configId(), row.l().intValue(), row.n().intValue(),
+        row.d().intValue(), hidden(row),
         row.seed() == null ? HypernetConfig.DEFAULT_SEED : row.seed(),
-        Activation.parse(row.activation()), row.weights());
+        Activation.parse(row.activation()),
+        row.weights() == null ? null : WeightsLocation.resolve(row.weights(), weightsBase));
   }
 }

@@ -1,5 +1,6 @@
 package io.hypernet.config;
 
+import io.hypernet.text.BoundedText;
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -115,8 +116,9 @@ public final class HypernetConfig implements Serializable {
 
   @Override
   public String toString() {
-    return "config '" + configId + "' (l=" + l + ", n=" + n + ", D=" + d + ", hidden_dim="
-        + hiddenDim + (isImported() ? ", weights=" + weightsSource : ", seed=" + seed)
+    return "config '" + BoundedText.of(configId) + "' (l=" + l + ", n=" + n + ", D=" + d
+        + ", hidden_dim=" + hiddenDim
+        + (isImported() ? ", weights=" + BoundedText.of(weightsSource) : ", seed=" + seed)
         + ", activation=" + activation.sqlName() + ")";
   }
 }

@@ -1,5 +1,6 @@
 package io.hypernet.config;
 
+import io.hypernet.text.BoundedText;
 import java.io.Serializable;
 
 /**
@@ -8,4 +9,9 @@ import java.io.Serializable;
  *
  * @param configId the key as read (null when the key itself is missing)
  */
-public record InvalidConfig(String configId, String reason) implements Serializable {}
+public record InvalidConfig(String configId, String reason) implements Serializable {
+  /** The reason may quote file content, URIs or ids: bounded (the key stays whole, for joins). */
+  public InvalidConfig {
+    reason = BoundedText.of(reason);
+  }
+}

@@ -10,6 +10,11 @@ public final class SizeLimits implements java.io.Serializable {
 
   /** Largest Java array we allocate (the JVM reserves a few header words). */
   public static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 16L;
+  /**
+   * Largest row of W: 2^28 floats, 1 GiB. The Parquet writers put a whole row in one page, and a
+   * page (with its levels and headers) must stay well inside the 2 GiB a Parquet page can be.
+   */
+  public static final long MAX_ROW_FLOATS = 1L << 28;
 
   private final long maxWeightBytes;
 
@@ -46,9 +51,9 @@ public final class SizeLimits implements java.io.Serializable {
   /** Returns null when the sizes fit, else the reason they do not, with the numbers. */
   String check(int l, int n, int d, int hidden) {
     long outputSize = (long) n * d;
-    if (outputSize > MAX_ARRAY_LENGTH) {
-      return "n·D = " + outputSize + " exceeds the largest array a row of W can be ("
-          + MAX_ARRAY_LENGTH + " floats)";
+    if (outputSize > MAX_ROW_FLOATS) {
+      return "n·D = " + n + "·" + d + " = " + outputSize + " floats exceeds the largest row of W, "
+          + MAX_ROW_FLOATS + " floats (1 GiB: one Parquet page holds a whole row)";
     }
     long a2 = outputSize * hidden;
     if (a2 > MAX_ARRAY_LENGTH || (long) l * hidden > MAX_ARRAY_LENGTH) {

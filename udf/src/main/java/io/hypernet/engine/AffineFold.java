@@ -11,11 +11,23 @@ import io.hypernet.weights.HypernetWeights;
 final class AffineFold {
   private AffineFold() {}
 
-  /** True when {@code weights} have no activation and one layer takes fewer FLOPs than two. */
+  /**
+   * Largest folded matrix A2·A1 (floats): composing it holds about three matrices of this size at
+   * once, so a wide l times a large n·D stays two layers rather than exhausting the heap.
+   */
+  static final long MAX_FOLDED_FLOATS = 16L << 20;
+
+  /**
+   * True when {@code weights} have no activation, one layer takes fewer FLOPs than two, and the
+   * folded layer is small enough to compose.
+   */
   static boolean pays(HypernetWeights weights) {
-    long folded = (long) weights.inputSize() * weights.outputSize();
-    long twoLayers = (long) weights.hiddenSize() * (weights.inputSize() + weights.outputSize());
-    return weights.activation() == Activation.NONE && folded < twoLayers;
+    long l = weights.inputSize();
+    long outputs = weights.outputSize();
+    long folded = (l + 1) * outputs;
+    long twoLayers = weights.hiddenSize() * (l + outputs);
+    return weights.activation() == Activation.NONE && folded < twoLayers
+        && folded <= MAX_FOLDED_FLOATS;
   }
 
   /**

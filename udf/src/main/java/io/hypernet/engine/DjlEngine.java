@@ -111,14 +111,15 @@ public final class DjlEngine implements ReconciliationEngine {
     public void reconcile(float[] w, int rows, float[] out) {
       int l = weights.inputSize();
       try (NDManager batch = manager.newSubManager()) {
-        NDArray x = batch.create(FloatBuffer.wrap(w, 0, rows * l), new Shape(rows, l));
+        NDArray x = batch.create(FloatBuffer.wrap(w, 0, Math.toIntExact((long) rows * l)),
+            new Shape(rows, l));
         NDArray h = x.matMul(a1t).addi(b1);
         if (weights.activation() == io.hypernet.config.Activation.SIGMOID) {
           h = Activation.sigmoid(h);
         }
         NDArray result = h.matMul(a2t).addi(b2);
         result.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer()
-            .get(out, 0, rows * weights.outputSize());
+            .get(out, 0, Math.toIntExact((long) rows * weights.outputSize()));
       }
     }
 

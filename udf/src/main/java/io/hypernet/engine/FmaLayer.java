@@ -1,5 +1,7 @@
 package io.hypernet.engine;
 
+import io.hypernet.config.SizeLimits;
+
 /**
  * A frozen {@code Linear(k, n)} layer evaluated as one fused multiply-add chain per output:
  * {@code y[i] = fma(A[i][k-1], x[k-1], … fma(A[i][0], x[0], b[i]))}. Every output element is the
@@ -30,7 +32,7 @@ final class FmaLayer {
     this.outputs = outputs;
     this.weight = weight;
     this.bias = bias;
-    if (VECTORIZED) {
+    if (VECTORIZED && packingFits(inputs, outputs)) {
       this.panelCount = (outputs + VectorFmaKernel.PANEL - 1) / VectorFmaKernel.PANEL;
       this.panels = VectorFmaKernel.pack(weight, inputs, outputs, panelCount);
       this.paddedBias = java.util.Arrays.copyOf(bias, panelCount * VectorFmaKernel.PANEL);
@@ -41,6 +43,21 @@ final class FmaLayer {
     }
   }
 
+  /** Padded panels of up to 4 MiB always, beyond that at most twice the weights themselves. */
+  private static final long SMALL_PANELS_FLOATS = 1L << 20;
+
+  /**
+   * Whether the zero-padded panels are worth their memory: a layer with few outputs (n·D = 1, or
+   * hidden_dim = 8 behind a wide w) would pad each row of inputs to a whole panel, up to 48× the
+   * weights; such layers take the scalar path, which computes the same FMA chains.
+   */
+  static boolean packingFits(int inputs, int outputs) {
+    long panels = (outputs + (long) VectorFmaKernel.PANEL - 1) / VectorFmaKernel.PANEL;
+    long packed = panels * VectorFmaKernel.PANEL * inputs;
+    return packed <= SMALL_PANELS_FLOATS
+        || packed <= Math.min(2L * inputs * outputs, SizeLimits.MAX_ARRAY_LENGTH);
+  }
+
   /** Implementation label for logs and reports. */
   static String implementation() {
     return VECTORIZED ? "vector-fma(" + VectorFmaKernel.LANES + " lanes)" : "scalar-fma";
@@ -48,7 +65,7 @@ final class FmaLayer {
 
   /** y[r] = A·x[r] + b for {@code rows} rows; x is [rows × inputs], y is [rows × outputs]. */
   void apply(float[] x, int rows, float[] y) {
-    if (VECTORIZED) {
+    if (panels != null) {
       VectorFmaKernel.multiply(this, x, rows, y);
     } else {
       scalar(x, rows, y);

@@ -81,7 +81,7 @@ public final class JvmEngine implements ReconciliationEngine {
         first.apply(w, rows, out);
         return;
       }
-      float[] h = new float[rows * weights.hiddenSize()];
+      float[] h = new float[Math.toIntExact((long) rows * weights.hiddenSize())];
       first.apply(w, rows, h);
       if (weights.activation() == Activation.SIGMOID) {
         for (int i = 0; i < h.length; i++) {

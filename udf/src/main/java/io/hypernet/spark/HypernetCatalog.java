@@ -3,6 +3,7 @@ package io.hypernet.spark;
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.InvalidConfig;
+import io.hypernet.text.BoundedText;
 import io.hypernet.weights.HypernetWeights;
 import io.hypernet.weights.InvalidWeightsException;
 import java.io.Serializable;
@@ -30,13 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class HypernetCatalog implements Serializable, AutoCloseable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(HypernetCatalog.class);
-
-  /** Columns of {@link #configsFrame}: the lookup joined to every input row. */
-  static final String CFG_ID = "__hn_config_id";
-  static final String CFG_L = "__hn_l";
-  static final String CFG_N = "__hn_n";
-  static final String CFG_D = "__hn_D";
-  static final String CFG_INVALID = "__hn_invalid_reason";
 
   private final Map<String, Broadcast<HypernetWeights>> broadcasts;
   private final Map<String, HypernetConfig> valid;
@@ -83,7 +77,7 @@ public final class HypernetCatalog implements Serializable, AutoCloseable {
         + "configuration(s)", valid.size(), bytes >> 20, (System.nanoTime() - start) / 1_000_000,
         invalid.size());
     for (InvalidConfig bad : invalid) {
-      LOG.warn("invalid configuration '{}': {}", bad.configId(), bad.reason());
+      LOG.warn("invalid configuration '{}': {}", BoundedText.of(bad.configId()), bad.reason());
     }
     return new HypernetCatalog(broadcasts, valid, List.copyOf(invalid));
   }
@@ -105,14 +99,17 @@ public final class HypernetCatalog implements Serializable, AutoCloseable {
     return b;
   }
 
-  /** A small frame (one row per config_id) to broadcast-join with the input rows. */
-  Dataset<Row> configsFrame(SparkSession spark) {
+  /**
+   * A small frame (one row per config_id) to broadcast-join with the input rows, its columns
+   * named so that they clash with none of the input's.
+   */
+  Dataset<Row> configsFrame(SparkSession spark, InternalColumns names) {
     StructType schema = new StructType()
-        .add(CFG_ID, DataTypes.StringType, false)
-        .add(CFG_L, DataTypes.IntegerType, true)
-        .add(CFG_N, DataTypes.IntegerType, true)
-        .add(CFG_D, DataTypes.IntegerType, true)
-        .add(CFG_INVALID, DataTypes.StringType, true);
+        .add(names.configId(), DataTypes.StringType, false)
+        .add(names.l(), DataTypes.IntegerType, true)
+        .add(names.n(), DataTypes.IntegerType, true)
+        .add(names.d(), DataTypes.IntegerType, true)
+        .add(names.invalidReason(), DataTypes.StringType, true);
     List<Row> rows = new ArrayList<>();
     for (HypernetConfig c : valid.values()) {
       rows.add(RowFactory.create(c.configId(), c.l(), c.n(), c.d(), null));

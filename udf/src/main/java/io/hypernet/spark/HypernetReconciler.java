@@ -26,25 +26,27 @@ public final class HypernetReconciler {
 
   public static Reconciliation reconcile(SparkSession spark, Dataset<Row> input,
       HypernetCatalog catalog, ReconcileOptions options) {
+    InternalColumns names = InternalColumns.avoiding(input.columns());
     Dataset<Row> classified =
-        RowClassifier.classify(input, catalog.configsFrame(spark), options);
-    Column reason = col(RowClassifier.REASON);
+        RowClassifier.classify(input, catalog.configsFrame(spark, names), options, names);
+    Column reason = col(names.reason());
 
-    List<Column> inputColumns = new ArrayList<>();
-    for (String name : input.columns()) {
-      inputColumns.add(input.col(name));
+    List<Column> rejectColumns = new ArrayList<>();
+    List<String> rejectNames = RejectColumns.inputNames(input.columns());
+    for (int i = 0; i < rejectNames.size(); i++) {
+      rejectColumns.add(input.col(input.columns()[i]).as(rejectNames.get(i)));
     }
-    inputColumns.add(reason);
-    inputColumns.add(col(RowClassifier.REASON_DETAIL));
+    rejectColumns.add(reason.as(RejectColumns.REASON));
+    rejectColumns.add(col(names.reasonDetail()).as(RejectColumns.REASON_DETAIL));
     Dataset<Row> rejected = classified.filter(reason.isNotNull())
-        .select(inputColumns.toArray(new Column[0]));
+        .select(rejectColumns.toArray(new Column[0]));
 
     DataType idType = RowClassifier.typeOf(input.schema(), options.idColumn());
     // Rejected rows go through the reconciliation pass too, only to be counted there: when none
     // is seen, the rejects need no pass of their own.
     RDD<InternalRow> classifiedRows = classified
         .select(input.col(options.idColumn()), input.col(options.configColumn()),
-            col(RowClassifier.W_FLOAT), reason)
+            col(names.w()), reason)
         .queryExecution().toRdd();
     ReconcileMetrics metrics = new ReconcileMetrics(spark.sparkContext());
     RDD<InternalRow> rows = classifiedRows.toJavaRDD()

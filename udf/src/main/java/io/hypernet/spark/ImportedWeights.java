@@ -1,6 +1,7 @@
 package io.hypernet.spark;
 
 import io.hypernet.config.HypernetConfig;
+import io.hypernet.text.BoundedText;
 import io.hypernet.weights.HypernetWeights;
 import io.hypernet.weights.InvalidWeightsException;
 import io.hypernet.weights.SafetensorsFile;
@@ -56,13 +57,14 @@ final class ImportedWeights {
           file);
     } catch (IOException e) {
       throw new UnreadableWeightsException(describe(config) + " cannot be read: "
-          + e.getMessage(), e);
+          + BoundedText.of(e.getMessage()), e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 
   private static String describe(HypernetConfig config) {
-    return "configuration '" + config.configId() + "': weights " + config.weightsSource();
+    return "configuration '" + BoundedText.of(config.configId()) + "': weights "
+        + BoundedText.of(config.weightsSource());
   }
 }

@@ -24,12 +24,16 @@ import org.slf4j.LoggerFactory;
  * The per-partition core: streams classified rows ({@code id, config_id, w, reason}), counts and
  * skips the rejected ones (non-null reason), groups the others into per-config batches, runs each full batch through the executor's engine, and yields
  * {@code (id, config_id, n, D, W)} rows. Memory is bounded by the batch sizes, never by the
- * partition: at most {@code 4 × batch} rows wait across configurations before the fullest batch
- * is flushed early.
+ * partition: at most {@code 4 × batch} rows, and at most four batch buffers' worth of w
+ * ({@link ReconcileOptions#MAX_BATCH_BUFFER_FLOATS}), wait across configurations before the
+ * largest batch is flushed early.
  */
 final class PartitionReconciler implements Iterator<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionReconciler.class);
   private static final int REASON_ORDINAL = 3;
+  private static final long MAX_PENDING_FLOATS = 4 * ReconcileOptions.MAX_BATCH_BUFFER_FLOATS;
+  /** A flushed batch keeps its w buffer up to this size (1 MiB); larger ones are regrown. */
+  private static final int RETAINED_W_FLOATS = 1 << 18;
 
   private final Iterator<InternalRow> input;
   private final HypernetCatalog catalog;
@@ -41,8 +45,11 @@ final class PartitionReconciler implements Iterator<InternalRow> {
   private final List<ExecutorReconcilers.Lease> leases = new ArrayList<>();
   private final int maxPendingRows;
   private int pendingRows;
+  private long pendingFloats;
   private float[] out = new float[0];
   private Pending emitting;
+  /** The emitting batch's ids; kept here because a flushed batch may drop its buffers. */
+  private Object[] emittingIds;
   private int emitIndex;
   private int emitCount;
   private long rowsDone;
@@ -95,9 +102,11 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     }
     int size = emitting.config.outputSize();
     int i = emitIndex++;
+    // A batch's W fits one array (batchSizeFor), so its byte offset fits an int.
     UnsafeArrayData w = UnsafeArrayData.fromPrimitiveArray(out,
-        Platform.FLOAT_ARRAY_OFFSET + i * size * Float.BYTES, size, Float.BYTES);
-    return new GenericInternalRow(new Object[] {emitting.ids[i], emitting.configId,
+        Math.toIntExact(Platform.FLOAT_ARRAY_OFFSET + (long) i * size * Float.BYTES), size,
+        Float.BYTES);
+    return new GenericInternalRow(new Object[] {emittingIds[i], emitting.configId,
         emitting.config.n(), emitting.config.d(), w});
   }
 
@@ -121,7 +130,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
 
   /** The id of row i of the batch: Long, Integer, Short, Byte, UTF8String or byte[]. */
   Object batchId(int i) {
-    return emitting.ids[i];
+    return emittingIds[i];
   }
 
   UTF8String batchConfigId() {
@@ -148,16 +157,17 @@ final class PartitionReconciler implements Iterator<InternalRow> {
       Pending batch = pendingFor(row.getUTF8String(1));
       batch.add(row);
       pendingRows++;
+      pendingFloats += batch.l;
       if (batch.count == batch.capacity) {
         compute(batch);
         return true;
       }
-      if (pendingRows >= maxPendingRows) {
-        compute(fullest());
+      if (pendingRows >= maxPendingRows || pendingFloats >= MAX_PENDING_FLOATS) {
+        compute(largest());
         return true;
       }
     }
-    Pending rest = fullest();
+    Pending rest = largest();
     if (rest == null || rest.count == 0) {
       return false;
     }
@@ -165,10 +175,11 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     return true;
   }
 
-  private Pending fullest() {
+  /** The batch holding the most w floats: flushing it frees the most memory. */
+  private Pending largest() {
     Pending best = null;
     for (Pending p : pending.values()) {
-      if (best == null || p.count > best.count) {
+      if (best == null || (long) p.count * p.l > (long) best.count * best.l) {
         best = p;
       }
     }
@@ -183,23 +194,25 @@ final class PartitionReconciler implements Iterator<InternalRow> {
       ExecutorReconcilers.Lease lease =
           ExecutorReconcilers.get().lease(engine, config, catalog.broadcastOf(key.toString()));
       leases.add(lease);
-      batch = new Pending(key, config, lease, options.batchSizeFor(config.outputSize()));
+      batch = new Pending(key, config, lease, options.batchSizeFor(config));
       pending.put(key, batch);
     }
     return batch;
   }
 
   private void compute(Pending batch) {
-    int needed = batch.capacity * batch.config.outputSize();
+    int needed = Math.toIntExact((long) batch.count * batch.config.outputSize());
     if (out.length < needed) {
-      out = new float[needed];
+      out = new float[Math.toIntExact((long) batch.capacity * batch.config.outputSize())];
     }
     batch.lease.reconciler().reconcile(batch.w, batch.count, out);
     emitting = batch;
+    emittingIds = batch.ids;
     emitIndex = 0;
     emitCount = batch.count;
     pendingRows -= batch.count;
-    batch.count = 0;
+    pendingFloats -= (long) batch.count * batch.l;
+    batch.flushed();
     rowsDone += emitCount;
     metrics.recordRows(emitCount);
   }
@@ -220,8 +233,9 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     final ExecutorReconcilers.Lease lease;
     final int capacity;
     final int l;
-    final float[] w;
-    final Object[] ids;
+    /** Grown as rows arrive, so configurations with few rows hold little. */
+    float[] w = new float[0];
+    Object[] ids = new Object[0];
     int count;
 
     Pending(UTF8String configId, HypernetConfig config, ExecutorReconcilers.Lease lease,
@@ -231,11 +245,14 @@ final class PartitionReconciler implements Iterator<InternalRow> {
       this.lease = lease;
       this.capacity = capacity;
       this.l = config.l();
-      this.w = new float[capacity * l];
-      this.ids = new Object[capacity];
     }
 
     void add(InternalRow row) {
+      if (count == ids.length) {
+        int rows = Math.min(capacity, Math.max(1, 2 * count));
+        ids = java.util.Arrays.copyOf(ids, rows);
+        w = java.util.Arrays.copyOf(w, rows * l); // rows × l ≤ the buffer cap (batchSizeFor)
+      }
       Object id = row.get(0, idType);
       // Input rows are reused buffers: strings must be copied, binary is already a copy.
       ids[count] = id instanceof UTF8String ? ((UTF8String) id).copy() : id;
@@ -245,6 +262,15 @@ final class PartitionReconciler implements Iterator<InternalRow> {
         w[offset + j] = values.getFloat(j);
       }
       count++;
+    }
+
+    /** After the engine call: empty, and a large w buffer is let go until rows come again. */
+    void flushed() {
+      count = 0;
+      if (w.length > RETAINED_W_FLOATS) {
+        w = new float[0];
+        ids = new Object[0];
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.hypernet.spark;
 
+import io.hypernet.config.HypernetConfig;
 import io.hypernet.engine.EngineKind;
 import java.io.Serializable;
 
@@ -12,8 +13,11 @@ public final class ReconcileOptions implements Serializable {
 
   /** Rows per engine call; at n·D=4096 a batch of W is 16 MiB. */
   public static final int DEFAULT_BATCH_SIZE = 1024;
-  /** Cap on one batch of W (floats), so huge n·D shrinks the batch instead of the heap. */
-  public static final long MAX_BATCH_OUTPUT_FLOATS = 16L << 20;
+  /**
+   * Cap on each per-batch buffer (w, the hidden layer, W) in floats: 64 MiB. A wide w, a large
+   * hidden_dim or a large n·D shrinks the batch, down to one row, instead of exhausting the heap.
+   */
+  public static final long MAX_BATCH_BUFFER_FLOATS = 16L << 20;
 
   private final EngineKind engine;
   private final int batchSize;
@@ -57,9 +61,14 @@ public final class ReconcileOptions implements Serializable {
     return batchSize;
   }
 
-  /** The batch size for one configuration, shrunk so a batch of W stays under the cap. */
-  public int batchSizeFor(int outputSize) {
-    return (int) Math.max(1, Math.min(batchSize, MAX_BATCH_OUTPUT_FLOATS / outputSize));
+  /**
+   * The batch size for one configuration: shrunk so that none of its buffers (batch × l,
+   * batch × hidden_dim, batch × n·D floats) exceeds {@link #MAX_BATCH_BUFFER_FLOATS}, and never
+   * below one row, which is always computed.
+   */
+  public int batchSizeFor(HypernetConfig config) {
+    long widest = Math.max(Math.max(config.l(), config.hiddenDim()), (long) config.outputSize());
+    return (int) Math.max(1, Math.min(batchSize, MAX_BATCH_BUFFER_FLOATS / widest));
   }
 
   public String idColumn() {

@@ -48,9 +48,10 @@ public final class Reconciliation {
   }
 
   /**
-   * The input columns plus {@code reason} and {@code reason_detail}. Evaluating it reads the input
-   * again: after writing the reconciled rows, {@code metrics().rowsRejected() == 0} tells that it
-   * is empty without that pass.
+   * The input columns plus {@code reason} and {@code reason_detail}; an input column already
+   * named like those is renamed {@code input_<name>} ({@link RejectColumns}). Evaluating it reads
+   * the input again: after writing the reconciled rows, {@code metrics().rowsRejected() == 0}
+   * tells that it is empty without that pass.
    */
   public Dataset<Row> rejected() {
     return rejected;

@@ -6,10 +6,13 @@ import static org.apache.spark.sql.functions.array_min;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.when;
 
+import io.hypernet.text.BoundedText;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -25,15 +28,12 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Decides, with Spark SQL expressions, whether each input row can be reconciled: it joins the
- * row to its configuration and sets {@code reason} (a {@link RejectReason} code) and
- * {@code reason_detail} (a sentence naming the values) to null for good rows. Both the output and
- * the rejects are filtered from this one classification, so in = written + rejected by design.
+ * row to its configuration and sets the reason (a {@link RejectReason} code) and its detail (a
+ * sentence naming the values) to null for good rows, in {@link InternalColumns} that no input
+ * column clashes with. Both the output and the rejects are filtered from this one classification,
+ * so in = written + rejected by design.
  */
 final class RowClassifier {
-  static final String REASON = "reason";
-  static final String REASON_DETAIL = "reason_detail";
-  /** w as array&lt;float&gt;, whatever the input type was. */
-  static final String W_FLOAT = "__hn_w";
 
   private static final Set<DataType> ID_TYPES = Set.of(DataTypes.LongType, DataTypes.IntegerType,
       DataTypes.ShortType, DataTypes.ByteType, DataTypes.StringType, DataTypes.BinaryType);
@@ -43,8 +43,16 @@ final class RowClassifier {
   /** One check of the chain: when {@code condition} holds, the row is rejected. */
   private record Rule(RejectReason reason, Column condition, Column detail) {}
 
-  static Dataset<Row> classify(Dataset<Row> input, Dataset<Row> configs, ReconcileOptions o) {
+  static Dataset<Row> classify(Dataset<Row> input, Dataset<Row> configs, ReconcileOptions o,
+      InternalColumns names) {
     StructType schema = input.schema();
+    for (String key : List.of(o.idColumn(), o.configColumn())) {
+      if (RejectColumns.isReasonColumn(key)) {
+        throw new InputSchemaException("the key column '" + key + "' cannot be named like the "
+            + "rejects' reason columns (" + RejectColumns.REASON + ", "
+            + RejectColumns.REASON_DETAIL + "); rename it");
+      }
+    }
     DataType idType = typeOf(schema, o.idColumn());
     if (!ID_TYPES.contains(idType)) {
       throw new InputSchemaException("input column '" + o.idColumn() + "' has type "
@@ -59,19 +67,19 @@ final class RowClassifier {
 
     Column id = col(o.idColumn());
     Column configId = col(o.configColumn());
-    Column w = col(W_FLOAT);
-    Column quotedConfig = concat(lit("configuration '"), configId, lit("'"));
+    Column w = col(names.w());
+    Column quotedConfig = concat(lit("configuration '"), bounded(configId), lit("'"));
     List<Rule> rules = Arrays.asList(
         new Rule(RejectReason.NULL_ID, id.isNull(), lit("id is null")),
         new Rule(RejectReason.NULL_CONFIG_ID, configId.isNull(), lit("config_id is null")),
-        new Rule(RejectReason.UNKNOWN_CONFIG_ID, col(HypernetCatalog.CFG_ID).isNull(),
+        new Rule(RejectReason.UNKNOWN_CONFIG_ID, col(names.configId()).isNull(),
             concat(quotedConfig, lit(" is not in the configurations"))),
-        new Rule(RejectReason.INVALID_CONFIG, col(HypernetCatalog.CFG_INVALID).isNotNull(),
-            concat(quotedConfig, lit(" is invalid: "), col(HypernetCatalog.CFG_INVALID))),
+        new Rule(RejectReason.INVALID_CONFIG, col(names.invalidReason()).isNotNull(),
+            concat(quotedConfig, lit(" is invalid: "), col(names.invalidReason()))),
         new Rule(RejectReason.NULL_W, w.isNull(), lit("w is null")),
-        new Rule(RejectReason.WRONG_W_LENGTH, size(w).notEqual(col(HypernetCatalog.CFG_L)),
+        new Rule(RejectReason.WRONG_W_LENGTH, size(w).notEqual(col(names.l())),
             concat(lit("w has "), size(w), lit(" elements but "), quotedConfig,
-                lit(" has l="), col(HypernetCatalog.CFG_L))),
+                lit(" has l="), col(names.l()))),
         // Compiled expressions, not exists(w, lambda): higher-order functions are interpreted
         // and boxed per element, which showed in profiles (BENCHMARKS.md).
         // array_contains is null exactly when w holds a null and no NaN (a w with both is
@@ -94,10 +102,18 @@ final class RowClassifier {
           : detail.when(rule.condition(), rule.detail());
     }
     return input
-        .withColumn(W_FLOAT, wFloat)
-        .join(broadcast(configs), configId.equalTo(col(HypernetCatalog.CFG_ID)), "left_outer")
-        .withColumn(REASON, reason)
-        .withColumn(REASON_DETAIL, detail);
+        .withColumn(names.w(), wFloat)
+        .join(broadcast(configs), configId.equalTo(col(names.configId())), "left_outer")
+        .withColumn(names.reason(), reason)
+        .withColumn(names.reasonDetail(), detail);
+  }
+
+  /** {@link BoundedText#of} as a compiled expression: a 1 MB config_id is not echoed whole. */
+  static Column bounded(Column text) {
+    int max = BoundedText.MAX_CHARS;
+    return when(length(text).gt(max), concat(substring(text, 1, max), lit("… ("),
+        length(text).minus(max).cast(DataTypes.StringType), lit(" more characters)")))
+        .otherwise(text);
   }
 
   static DataType typeOf(StructType schema, String column) {

@@ -56,6 +56,19 @@ class ConfigValidatorTest {
     assertTrue(reason.startsWith(expected), name + ": " + reason);
   }
 
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource({"l, 4294967296", "l, -4294967232", "n, 2147483648", "n, -2147483649",
+      "D, 9223372036854775807", "D, -9223372036854775808", "hidden_dim, 4294967360",
+      "hidden_dim, -4294967168"})
+  void sizesBeyondTheIntRangeAreInvalidWithTheirRealValue(String column, long value) {
+    Long[] sizes = {4L, 2L, 3L, 8L};
+    sizes[List.of("l", "n", "D", "hidden_dim").indexOf(column)] = value;
+    String reason = reasonOf(new ConfigRow("c", sizes[0], sizes[1], sizes[2], sizes[3], null,
+        null, null, null, "cfg.parquet"));
+    assertEquals(value > 0 ? column + " must be at most 2147483647 (an int), got " + value
+        : column + " must be > 0, got " + value, reason);
+  }
+
   @Test
   void aWeightsFileMakesATrainedHypernetUnlessStaticSaysOtherwise() {
     HypernetConfig trained = VALIDATOR.validate(
@@ -70,6 +83,40 @@ class ConfigValidatorTest {
         .get(0).isImported());
   }
 
+  @ParameterizedTest(name = "[{0}]")
+  @CsvSource(delimiter = '|', value = {
+      "''                              | weights is empty",
+      "'   '                           | weights is empty",
+      "hdfs://bad host/x | weights 'hdfs://bad host/x' is neither a path nor a valid URI: Illegal",
+      "::                | weights '::' is neither a path nor a valid URI: Expected scheme name",
+      "http://127.0.0.1:9/t.safetensors | weights 'http://127.0.0.1:9/t.safetensors' has the "
+          + "scheme 'http'; weights are read only from a path or a filesystem URI (file, hdfs, "
+          + "viewfs, s3a, s3, gs, abfs, abfss, wasb, wasbs, o3fs, ofs)",
+      "HTTPS://h/t.safetensors          | weights 'HTTPS://h/t.safetensors' has the scheme 'https'",
+      "ftp://h/t.safetensors            | weights 'ftp://h/t.safetensors' has the scheme 'ftp'",
+      "C:/models/t.safetensors          | weights 'C:/models/t.safetensors' has the scheme 'c'",
+      "s3a://bucket                     | weights 's3a://bucket' names no file"})
+  void weightsMustBeAPathOrAFilesystemUri(String weights, String expected) {
+    String reason = reasonOf(row("t", 4, 2, 3, 8, null, null, weights));
+    assertTrue(reason.startsWith(expected), reason);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "t.safetensors,          file:/data/configs/t.safetensors",
+      "../models/t.safetensors, file:/data/configs/../models/t.safetensors",
+      "/models/t.safetensors,  /models/t.safetensors",
+      "file:/models/t.safetensors, file:/models/t.safetensors",
+      "hdfs://nn:8020/m/t.safetensors, hdfs://nn:8020/m/t.safetensors",
+      "S3A://bucket/m/t.safetensors, S3A://bucket/m/t.safetensors",
+      "my models/t.safetensors, file:/data/configs/my models/t.safetensors"})
+  void relativeWeightsPathsResolveAgainstTheConfigsDirectory(String weights, String expected) {
+    ConfigValidator validator = new ConfigValidator(new SizeLimits(64L << 20),
+        "file:/data/configs");
+    assertEquals(expected, validator.validate(List.of(row("t", 4, 2, 3, 8, null, null, weights)))
+        .valid().get(0).weightsSource());
+  }
+
   @Test
   void tooLargeToBroadcastNamesTheSizeAndTheLimit() {
     String reason = reasonOf(row("big", 64, 1024, 1024, 128, null, null, null));
@@ -80,9 +127,20 @@ class ConfigValidatorTest {
   @Test
   void sizesBeyondAJavaArrayAreInvalidNotAnOverflow() {
     assertTrue(reasonOf(row("huge", 4, 65536, 65536, 8, null, null, null))
-        .startsWith("n·D = 4294967296 exceeds"));
+        .startsWith("n·D = 65536·65536 = 4294967296 floats exceeds"));
     assertTrue(reasonOf(row("wide", 4, 4096, 4096, 256, null, null, null))
         .startsWith("n·D·hidden_dim = 4294967296 floats exceeds"));
+  }
+
+  @Test
+  void aRowOfWAboveOneGibIsInvalidWithItsNumbers() {
+    ConfigValidator roomy = new ConfigValidator(new SizeLimits(Long.MAX_VALUE));
+    ConfigValidator.Result result = roomy.validate(List.of(
+        row("max", 1, 1 << 14, 1 << 14, 1, null, null, null),
+        row("over", 1, (1 << 14) + 1, 1 << 14, 1, null, null, null)));
+    assertEquals(List.of("max"), result.valid().stream().map(HypernetConfig::configId).toList());
+    assertEquals("n·D = 16385·16384 = 268451840 floats exceeds the largest row of W, 268435456 "
+        + "floats (1 GiB: one Parquet page holds a whole row)", result.invalid().get(0).reason());
   }
 
   @Test

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
@@ -134,6 +135,44 @@ class HypernetReconcilerTest {
     e = assertThrows(InputSchemaException.class,
         () -> HypernetReconciler.reconcile(spark, noId, catalog, ReconcileOptions.defaults()));
     assertTrue(e.getMessage().contains("no column 'id'"), e.getMessage());
+  }
+
+  @Test
+  void inputColumnsOfAnyNamePassThroughAndRejectsCanBeFedBackRepeatedly() {
+    // Columns named like the internal ones and like the rejects' own, in another case too.
+    Dataset<Row> input = input(20)
+        .withColumn("__hn_w", functions.lit("mine"))
+        .withColumn("__HN_config_id", functions.lit(7))
+        .withColumn("Reason", functions.lit("earlier"))
+        .withColumn("input_reason_detail", functions.lit("taken"));
+    ReconcileOptions options = ReconcileOptions.defaults().withEngine(EngineKind.JVM);
+    Reconciliation first = HypernetReconciler.reconcile(spark, input, catalog, options);
+    assertEquals(20, first.reconciled().count());
+    Dataset<Row> rejects = first.rejected();
+    assertEquals(List.of("id", "config_id", "w", "__hn_w", "__HN_config_id", "input_Reason",
+        "input_reason_detail", "reason", "reason_detail"), List.of(rejects.columns()));
+    Row nullW = rejects.filter("id = 'null-w'").first();
+    assertEquals("mine", nullW.getAs("__hn_w"));
+    assertEquals(7, (int) nullW.getAs("__HN_config_id"));
+    assertEquals("earlier", nullW.getAs("input_Reason"));
+    assertEquals("null_w", nullW.getAs("reason"));
+
+    // Nothing fixed, fed back twice: every row rejected again for the same reason, each time
+    // keeping the previous verdicts under input_ names.
+    for (int round = 2; round <= 3; round++) {
+      long in = rejects.count();
+      Reconciliation again = HypernetReconciler.reconcile(spark, rejects, catalog, options);
+      assertEquals(0, again.reconciled().count(), "round " + round);
+      Dataset<Row> next = again.rejected();
+      assertEquals(in, next.count(), "round " + round);
+      // input_Reason holds round 1's input column, so round 2's verdict moves to input_reason_2.
+      assertEquals(0, next.filter(functions.col("reason")
+          .notEqual(functions.col("input_reason_" + round))).count(), "round " + round);
+      rejects = next;
+    }
+    assertEquals(List.of("id", "config_id", "w", "__hn_w", "__HN_config_id", "input_Reason",
+        "input_reason_detail", "input_reason_2", "input_reason_detail_2", "input_reason_3",
+        "input_reason_detail_3", "reason", "reason_detail"), List.of(rejects.columns()));
   }
 
   @Test

@@ -2,10 +2,12 @@ package io.hypernet.job.io;
 
 import io.hypernet.config.ConfigRow;
 import io.hypernet.job.JobFailure;
+import io.hypernet.text.BoundedText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -60,12 +62,29 @@ public final class ParquetInputs {
     }
     List<ConfigRow> rows = new ArrayList<>();
     for (Row r : configs.collectAsList()) {
-      rows.add(new ConfigRow(r.getAs("config_id"), intOrNull(r, "l"), intOrNull(r, "n"),
-          intOrNull(r, "D"), intOrNull(r, "hidden_dim"), longOrNull(r, "seed"),
+      rows.add(new ConfigRow(r.getAs("config_id"), longOrNull(r, "l"), longOrNull(r, "n"),
+          longOrNull(r, "D"), longOrNull(r, "hidden_dim"), longOrNull(r, "seed"),
           valueOrNull(r, "static"), valueOrNull(r, "activation"), valueOrNull(r, "weights"),
           path));
     }
     return rows;
+  }
+
+  /**
+   * The directory relative weights paths are resolved against: the configs path when it is a
+   * directory, else its parent; qualified (e.g. {@code file:/data/configs}).
+   */
+  public static String configsDirectory(SparkSession spark, String configsPath) {
+    Path p = new Path(configsPath);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Path qualified = fs.makeQualified(p);
+      return fs.getFileStatus(qualified).isDirectory() ? qualified.toString()
+          : qualified.getParent().toString();
+    } catch (IOException e) {
+      throw new JobFailure(JobFailure.INVALID_INPUT, "configs path " + configsPath
+          + " cannot be read: " + e.getMessage(), e);
+    }
   }
 
   private static Dataset<Row> read(SparkSession spark, String path, String what) {
@@ -107,8 +126,10 @@ public final class ParquetInputs {
   }
 
   /**
-   * Turns a failure to decode an input file, found only when its pages are read (the schema comes
-   * from one footer), into exit 2 naming the file; any other failure becomes exit 1.
+   * Turns a failure to decode one of the files under {@code path}, found only when its pages are
+   * read (the schema comes from one footer), into exit 2 naming the file; any other failure,
+   * including a corrupt file elsewhere (a staged output file, a shuffle file), becomes exit 1
+   * with its own message.
    */
   public static JobFailure unreadableInputOr(Exception e, String what, String path) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -135,27 +156,40 @@ public final class ParquetInputs {
     if (culprit == null) {
       return new JobFailure(1, "failed: " + firstLine(e), e);
     }
+    if (!namesFileUnder(e, path)) {
+      return new JobFailure(1, "failed reading a file that is not under the " + what + " path "
+          + path + ": " + firstLine(culprit), e);
+    }
     return new JobFailure(JobFailure.INVALID_INPUT, what + " path " + path
         + " holds a corrupt or truncated Parquet file: " + firstLine(culprit), e);
+  }
+
+  /**
+   * Whether a message of the chain names {@code path} or a file under it. Spark names files
+   * qualified ({@code file:/data/w/part-0.parquet}, {@code hdfs://nn:8020/data/w/...}), so the
+   * path is matched without scheme and authority, as a whole path (not /data/w2, not
+   * /data/w.staging-...).
+   */
+  static boolean namesFileUnder(Throwable e, String path) {
+    String dir = Path.getPathWithoutSchemeAndAuthority(new Path(path)).toString();
+    Pattern named = Pattern.compile((dir.startsWith("/") ? "" : "/") + Pattern.quote(dir)
+        + "(?=[/\\s'\",;)\\]]|\\.(\\s|$)|$)");
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && named.matcher(t.getMessage()).find()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String firstLine(Throwable e) {
     String message = String.valueOf(e.getMessage());
     int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    return BoundedText.of(newline < 0 ? message : message.substring(0, newline));
   }
 
   private static boolean has(Row r, String column) {
     return List.of(r.schema().fieldNames()).contains(column) && !r.isNullAt(r.fieldIndex(column));
-  }
-
-  private static Integer intOrNull(Row r, String column) {
-    if (!has(r, column)) {
-      return null;
-    }
-    long value = ((Number) r.getAs(column)).longValue();
-    // An out-of-int size is as invalid as a negative one; keep the sign for the message.
-    return value > Integer.MAX_VALUE ? Integer.MIN_VALUE : (int) value;
   }
 
   private static Long longOrNull(Row r, String column) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hypernet.config.InvalidConfig;
+import io.hypernet.text.BoundedText;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,6 +50,19 @@ public record RunReport(
     List<InvalidConfig> invalidConfigs,
     Map<String, Long> durationsMs) {
 
+  /**
+   * Ids from the input are bounded ({@link BoundedText}): per_config keys sharing their first
+   * 1024 characters are counted together, so the totals still add up.
+   */
+  public RunReport {
+    Map<String, ConfigCounts> bounded = new LinkedHashMap<>();
+    perConfig.forEach((id, counts) -> bounded.merge(BoundedText.of(id), counts,
+        (a, b) -> new ConfigCounts(a.written() + b.written(), a.rejected() + b.rejected())));
+    perConfig = bounded;
+    invalidConfigs = invalidConfigs.stream()
+        .map(c -> new InvalidConfig(BoundedText.of(c.configId()), c.reason())).toList();
+  }
+
   /** Rows of one configuration. */
   public record ConfigCounts(long written, long rejected) {}
 
@@ -64,7 +79,12 @@ public record RunReport(
   }
 
   /** One duplicated key; the id as a string whatever its column type. */
-  public record DuplicateKey(String configId, String id, long rows) {}
+  public record DuplicateKey(String configId, String id, long rows) {
+    public DuplicateKey {
+      configId = BoundedText.of(configId);
+      id = BoundedText.of(id);
+    }
+  }
 
   @JsonProperty("accounting_holds")
   public boolean accountingHolds() {

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.hex;
 
 import io.hypernet.job.io.ParquetFooters;
 import io.hypernet.spark.WrittenRows;
+import io.hypernet.text.BoundedText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,8 +72,8 @@ public record StagedCounts(long written, long rejected, Map<String, Long> reject
       }
       Row r = rejects.select(col(idColumn).cast("string"), col(configColumn),
           col("reason_detail")).first();
-      firstReject = "id=" + r.getString(0) + ", config_id=" + r.getString(1) + ": "
-          + r.getString(2);
+      firstReject = "id=" + BoundedText.of(r.getString(0)) + ", config_id="
+          + BoundedText.of(r.getString(1)) + ": " + BoundedText.of(r.getString(2));
     }
     Map<String, RunReport.ConfigCounts> counts = new LinkedHashMap<>();
     perConfig.forEach((k, v) -> counts.put(k, new RunReport.ConfigCounts(v[0], v[1])));

@@ -27,6 +27,20 @@ class RunReportTest {
   }
 
   @Test
+  void idsFromTheInputAreBoundedAndTheCountsStillAddUp() {
+    String prefix = "k".repeat(1024);
+    RunReport huge = report(10, 7, 3, Map.of(prefix + "1".repeat(5000),
+        new RunReport.ConfigCounts(5, 1), prefix + "2".repeat(5000),
+        new RunReport.ConfigCounts(2, 2)));
+    assertEquals(Map.of(prefix + "… (5000 more characters)", new RunReport.ConfigCounts(7, 3)),
+        huge.perConfig());
+    assertTrue(huge.accountingHolds());
+    assertEquals(huge, RunReport.fromJson(huge.toJson()));
+    assertEquals(new RunReport.DuplicateKey("c", prefix + "… (1 more characters)", 2),
+        new RunReport.DuplicateKey("c", prefix + "9", 2));
+  }
+
+  @Test
   void failsWhenARowIsMissingFromTheFiles() {
     assertFalse(report(10, 6, 3, Map.of("a", new RunReport.ConfigCounts(4, 1),
         "b", new RunReport.ConfigCounts(2, 2))).accountingHolds());
