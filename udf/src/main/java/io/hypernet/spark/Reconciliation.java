@@ -1,6 +1,7 @@
 package io.hypernet.spark;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.rdd.RDD;
@@ -90,7 +91,7 @@ public final class Reconciliation {
       return written;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted writing " + dir);
+      throw new InterruptedIOException("interrupted writing " + dir);
     } finally {
       spark.sparkContext().removeSparkListener(attempts);
     }
