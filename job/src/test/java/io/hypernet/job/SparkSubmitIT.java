@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypernet.job.report.RunReport;
 import io.hypernet.testing.LocalSpark;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,29 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bit-identical W with the JVM engine.
  */
 class SparkSubmitIT {
-  private static final Path JOB = Path.of("").toAbsolutePath();
-  private static final Path LAUNCHER = JOB.resolve("target/launcher");
-
   @TempDir
   Path dir;
-
-  private static List<String> entries(String file) throws IOException {
-    return Arrays.asList(Files.readString(LAUNCHER.resolve(file)).trim().split(":"));
-  }
-
-  /** A SPARK_HOME whose jars/ holds Spark and its dependencies only: what a cluster provides. */
-  private Path sparkHome() throws IOException {
-    Path jars = Files.createDirectories(dir.resolve("spark-home/jars"));
-    for (String jar : entries("classpath-compile.txt")) {
-      // Ours, DJL and picocli travel in the application jar; everything else is Spark's.
-      if (!jar.contains("hypernet-udf") && !jar.contains("/ai/djl/")
-          && !jar.contains("/info/picocli/")) {
-        Path source = Path.of(jar);
-        Files.createSymbolicLink(jars.resolve(source.getFileName()), source);
-      }
-    }
-    return dir.resolve("spark-home");
-  }
 
   @Test
   void sparkSubmitOnLocalClusterMatchesLocalMode() throws Exception {
@@ -61,23 +39,18 @@ class SparkSubmitIT {
     String[] job = {"run", "--input", in + "/w", "--configs", in + "/configs", "--engine", "jvm",
         "--batch-size", "64"};
 
-    Path home = sparkHome();
-    String nativeJar = entries("classpath-runtime.txt").stream()
+    Path home = SparkHome.create(dir);
+    String nativeJar = SparkHome.entries("classpath-runtime.txt").stream()
         .filter(j -> j.contains("pytorch-native-cpu")).findFirst().orElseThrow();
-    Path appJar;
-    try (var files = Files.list(JOB.resolve("target"))) {
-      appJar = files.filter(p -> p.getFileName().toString().endsWith("-spark.jar")).findFirst()
-          .orElseThrow();
-    }
+    Path appJar = SparkHome.applicationJar();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(Arrays.asList(Files.readString(LAUNCHER.resolve("jvm-flags.txt")).trim()
-        .split("\\s+")));
+    command.addAll(SparkHome.jvmFlags());
     command.addAll(List.of("-cp", home.resolve("jars") + "/*",
-        "-Dlog4j2.configurationFile=" + JOB.getParent().resolve("conf/log4j2.properties"),
+        "-Dlog4j2.configurationFile=" + Launcher.ROOT.resolve("conf/log4j2.properties"),
         "org.apache.spark.deploy.SparkSubmit", "--master", "local-cluster[2,1,1024]",
         "--class", "io.hypernet.job.HypernetCli",
-        "--properties-file", JOB.getParent().resolve("conf/spark-defaults.conf").toString(),
+        "--properties-file", Launcher.ROOT.resolve("conf/spark-defaults.conf").toString(),
         "--jars", nativeJar, appJar.toString()));
     command.addAll(Arrays.asList(job));
     command.addAll(List.of("--output", dir + "/cluster"));

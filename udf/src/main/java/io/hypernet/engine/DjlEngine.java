@@ -9,6 +9,7 @@ import ai.djl.nn.Activation;
 import io.hypernet.weights.HypernetWeights;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,27 @@ public final class DjlEngine implements ReconciliationEngine {
 
   @Override
   public BatchReconciler load(HypernetWeights weights) {
-    return new Reconciler(weights, root.newSubManager());
+    return load(weights, Reconciler::new);
+  }
+
+  /**
+   * Builds a reconciler in a sub-manager of its own. Building can fail half-way (the GPU runs out
+   * of memory copying the weights): then the tensors already created are freed before rethrowing.
+   */
+  <T extends BatchReconciler> T load(HypernetWeights weights,
+      BiFunction<HypernetWeights, NDManager, T> build) {
+    NDManager manager = root.newSubManager();
+    try {
+      return build.apply(weights, manager);
+    } catch (RuntimeException | Error e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** Tensors still held by this engine's reconcilers (tests: nothing leaks). */
+  int openTensors() {
+    return root.getManagedArrays().size();
   }
 
   @Override

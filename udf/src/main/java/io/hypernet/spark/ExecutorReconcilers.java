@@ -136,13 +136,18 @@ public final class ExecutorReconcilers {
   /** A task's hold on a loaded hypernet: it is not evicted while leased. */
   public final class Lease implements AutoCloseable {
     private final Entry entry;
+    private final TestFaults faults = TestFaults.forCurrentTask();
     private boolean closed;
 
     private Lease(Entry entry) {
       this.entry = entry;
     }
 
+    /** The loaded hypernet; called once per batch. */
     public BatchReconciler reconciler() {
+      if (faults != null) {
+        faults.beforeBatch();
+      }
       return entry.reconciler;
     }
 

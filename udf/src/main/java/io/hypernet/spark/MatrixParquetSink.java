@@ -13,8 +13,10 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.executor.CommitDeniedException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataType;
@@ -26,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes each partition's reconciled batches straight from the engine's output buffer into one
  * Parquet file with {@link MatrixParquetWriter}: no Row objects, no per-value encoding. The file
- * is written under a hidden temporary name and renamed to a name fixed by the partition index,
- * so a retried or speculative attempt replaces what another attempt wrote, never adds to it.
+ * is written under a hidden temporary name and renamed to a name fixed by the partition index by
+ * the one attempt Spark lets commit, so retried or speculative attempts never add rows.
  * It hands out the key of every row it wrote, for the accounting.
  */
 final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
@@ -142,11 +144,32 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
       }
       writer.close();
       writer = null;
+      commit();
+    }
+
+    /**
+     * Renames the file into place if Spark's output commit coordinator lets this attempt commit
+     * the partition (the one Spark's own writers ask), so exactly one attempt of a retried or
+     * speculated partition publishes, on any filesystem. A denied attempt removes its file and
+     * fails as commit-denied, which Spark does not count as a task failure; its keys go with it.
+     */
+    private void commit() throws IOException {
+      TaskContext task = TaskContext.get();
+      if (!SparkEnv.get().outputCommitCoordinator().canCommit(task.stageId(),
+          task.stageAttemptNumber(), partition, task.attemptNumber())) {
+        fs.delete(temporary, false);
+        String message = "attempt " + task.attemptNumber() + " of partition " + partition
+            + " may not commit: another attempt did";
+        throw new IllegalStateException(message,
+            new CommitDeniedException(message, task.stageId(), partition, task.attemptNumber()));
+      }
+      // An authorized attempt that failed after its rename left the same rows: replace them
+      // (HDFS's rename does not overwrite, the local one does).
+      if (fs.exists(target)) {
+        fs.delete(target, false);
+      }
       if (!fs.rename(temporary, target)) {
-        if (!fs.exists(target)) {
-          throw new IOException("could not rename " + temporary + " to " + target);
-        }
-        fs.delete(temporary, false); // another attempt of this partition published first
+        throw new IOException("could not rename " + temporary + " to " + target);
       }
     }
 

@@ -81,7 +81,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     if (gpu == null || gpu.addresses().length == 0) {
       return -1;
     }
-    return Integer.parseInt(gpu.addresses()[0].trim());
+    return GpuAddress.ordinal(gpu.addresses()[0]);
   }
 
   @Override

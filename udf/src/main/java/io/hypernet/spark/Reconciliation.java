@@ -1,6 +1,7 @@
 package io.hypernet.spark;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.rdd.RDD;
@@ -9,6 +10,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lazily evaluated results of a reconciliation; every input row lands in exactly one of the
@@ -16,6 +19,9 @@ import org.apache.spark.sql.types.StructType;
  * Spark sink) or written by {@link #writeParquet}, the bulk writer.
  */
 public final class Reconciliation {
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciliation.class);
+  /** How long the write waits for its killed attempts to end before tidying its directory. */
+  private static final long ATTEMPTS_END_MILLIS = 60_000;
   private final Dataset<Row> reconciled;
   private final Dataset<Row> rejected;
   private final ReconcileMetrics metrics;
@@ -71,10 +77,24 @@ public final class Reconciliation {
       throws IOException {
     RDD<InternalRow> keys =
         classifiedRows.toJavaRDD().mapPartitions(sinks.create(dir, codec, hadoop)).rdd();
-    WrittenRows written = WrittenRows.count(
-        spark.internalCreateDataFrame(keys, keySchema, false), keySchema.fieldNames()[0],
-        keySchema.fieldNames()[1]);
-    MatrixParquetSink.finish(dir, hadoop);
-    return written;
+    WriteAttempts attempts = new WriteAttempts();
+    spark.sparkContext().addSparkListener(attempts);
+    try {
+      WrittenRows written = attempts.run(spark.sparkContext(), () -> WrittenRows.count(
+          spark.internalCreateDataFrame(keys, keySchema, false), keySchema.fieldNames()[0],
+          keySchema.fieldNames()[1]));
+      int stillRunning = attempts.awaitEnd(ATTEMPTS_END_MILLIS);
+      if (stillRunning != 0) {
+        LOG.warn("{} attempt(s) of the write to {} still running after {} ms; tidying anyway",
+            stillRunning < 0 ? "some" : stillRunning, dir, ATTEMPTS_END_MILLIS);
+      }
+      MatrixParquetSink.finish(dir, hadoop);
+      return written;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted writing " + dir);
+    } finally {
+      spark.sparkContext().removeSparkListener(attempts);
+    }
   }
 }
