@@ -29,9 +29,4 @@ public record RunSettings(
 
   /** The output writer: the project's bulk writer, or Spark's stock one (same files). */
   public enum Writer { BULK, SPARK }
-
-  /** True when rejects are written inside the output directory (and published with it). */
-  public boolean rejectsInsideOutput() {
-    return rejects == null;
-  }
 }
