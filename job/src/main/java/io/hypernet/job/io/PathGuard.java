@@ -77,7 +77,9 @@ public final class PathGuard {
       if (existing == null) {
         return qualified;
       }
-      return new Path(existing.toRealPath().resolve(existing.relativize(local)).toUri());
+      // Through a string: Path.toUri() of an existing directory ends in a slash.
+      return fs.makeQualified(
+          new Path(existing.toRealPath().resolve(existing.relativize(local)).toString()));
     } catch (IOException | IllegalArgumentException e) {
       throw new JobFailure(JobFailure.INVALID_INPUT, flag + " " + path + " cannot be used: "
           + e.getMessage(), e);
