@@ -67,7 +67,7 @@ public final class ReconcileJob {
       return report;
     } catch (IOException e) {
       throw new JobFailure(1, "publishing " + output.target() + " failed: " + e.getMessage()
-          + "; the next run into it completes the publish", e);
+          + "; a publish that had begun is completed by the next run into it", e);
     }
   }
 

@@ -26,11 +26,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Publication implements AutoCloseable {
   /**
-   * Test-only fault injection: with {@code -Dhypernet.test.halt-at=STEP} the driver halts (exit
-   * 137, no finally blocks or shutdown hooks, as after SIGKILL) right after that publish step.
-   * Inert unless the property is set.
+   * Test-only fault injection, inert unless set: with {@code -Dhypernet.test.halt-at=STEP} the
+   * driver halts (exit 137, no finally blocks or shutdown hooks, as after SIGKILL) right after
+   * that publish step; with {@code -Dhypernet.test.pause-at=STEP} it waits there until the file
+   * named by {@code -Dhypernet.test.resume-file} exists.
    */
   static final String HALT_PROPERTY = "hypernet.test.halt-at";
+  static final String PAUSE_PROPERTY = "hypernet.test.pause-at";
+  static final String RESUME_PROPERTY = "hypernet.test.resume-file";
 
   private static final Logger LOG = LoggerFactory.getLogger(Publication.class);
 
@@ -43,7 +46,7 @@ public final class Publication implements AutoCloseable {
 
   /** {@code datasets} in publish order: the output, the commit point, comes last. */
   public Publication(Configuration hadoop, String runId, List<OutputPublisher> datasets) {
-    this(hadoop, runId, datasets, Publication::haltIfRequested);
+    this(hadoop, runId, datasets, Publication::injectFaults);
   }
 
   Publication(Configuration hadoop, String runId, List<OutputPublisher> datasets,
@@ -266,10 +269,23 @@ public final class Publication implements AutoCloseable {
     }
   }
 
-  private static void haltIfRequested(String step) {
+  private static void injectFaults(String step) {
     if (step.equals(System.getProperty(HALT_PROPERTY))) {
       LOG.warn("test fault injection: halting after publish step {}", step);
       Runtime.getRuntime().halt(137);
+    }
+    if (step.equals(System.getProperty(PAUSE_PROPERTY))) {
+      java.nio.file.Path resume = java.nio.file.Path.of(System.getProperty(RESUME_PROPERTY));
+      LOG.warn("test fault injection: paused after publish step {} until {} exists", step,
+          resume);
+      while (!java.nio.file.Files.exists(resume)) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 }

@@ -74,7 +74,7 @@ public final class RunLease implements AutoCloseable {
       return false;
     }
     String[] parts = owner.split(" ");
-    if (parts.length != 3 || !parts[0].equals(HOST)) {
+    if (parts.length != 3 || !parts[0].equals(HOST) || !parts[1].matches("\\d{1,18}")) {
       return true; // another host (or a lease caught mid-write): only its age can tell
     }
     Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(parts[1]));
