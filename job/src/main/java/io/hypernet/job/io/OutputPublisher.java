@@ -21,7 +21,8 @@ public final class OutputPublisher {
   public enum Mode { ERROR, OVERWRITE }
 
   // Not dot- or underscore-prefixed: Spark would refuse to read the staging back for accounting.
-  private static final String RESERVED = "\\.(?:(staging|aside|lease)-(.+)|publish(?:-(.+)\\.tmp)?)";
+  private static final String RESERVED =
+      "\\.(?:(staging|aside|lease)-(.+)|publish(?:-(.+)\\.tmp)?)";
 
   private final String role;
   private final FileSystem fs;

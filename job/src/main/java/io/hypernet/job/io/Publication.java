@@ -90,7 +90,7 @@ public final class Publication implements AutoCloseable {
     complete(journal, false);
   }
 
-  /** Deletes the staging unless its publish began (the next run completes that); drops the lease. */
+  /** Deletes the staging unless its publish began (the next run completes it); ends the lease. */
   @Override
   public void close() {
     if (!begun) {

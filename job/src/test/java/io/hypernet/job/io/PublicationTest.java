@@ -149,7 +149,8 @@ class PublicationTest {
         Throwable failure = assertThrows(Exception.class,
             () -> secondPublish.get(10, TimeUnit.SECONDS)).getCause();
         assertEquals(JobFailure.INVALID_INPUT, ((JobFailure) failure).exitCode());
-        assertTrue(failure.getMessage().contains("appeared while the job ran"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("appeared while the job ran"),
+            failure.getMessage());
         assertEquals(Set.of("first"), s.markers(s.target("out")));
         assertEquals(Set.of("first"), s.markers(s.target("rej")));
       }
