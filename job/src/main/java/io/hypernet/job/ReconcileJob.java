@@ -4,6 +4,8 @@ import io.hypernet.config.ConfigRow;
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.SizeLimits;
 import io.hypernet.job.io.OutputPublisher;
+import io.hypernet.job.io.PathGuard;
+import io.hypernet.job.io.Publication;
 import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.report.ProgressListener;
 import io.hypernet.job.report.RunReport;
@@ -19,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -27,11 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One run of the batch job: read and validate, broadcast the hypernets, reconcile and write to
- * staging, check the accounting and the policies, then publish everything with one rename.
+ * staging, check the accounting and the policies, then publish output and rejects as one unit.
  */
 public final class ReconcileJob {
   private static final Logger LOG = LoggerFactory.getLogger(ReconcileJob.class);
-  private static final String REJECTS_DIR = "_rejects";
 
   private final SparkSession spark;
   private final RunSettings settings;
@@ -46,19 +50,31 @@ public final class ReconcileJob {
   public RunReport run() {
     long start = System.nanoTime();
     phaseStart = start;
-    String appId = spark.sparkContext().applicationId();
-    OutputPublisher output = new OutputPublisher(spark.sparkContext().hadoopConfiguration(),
-        settings.output(), appId, settings.mode());
-    OutputPublisher rejectsOut = settings.rejectsInsideOutput() ? null
-        : new OutputPublisher(spark.sparkContext().hadoopConfiguration(), settings.rejects(),
-            appId, settings.mode());
-    output.checkTarget();
-    output.removeAbandonedStaging();
-    if (rejectsOut != null) {
-      rejectsOut.checkTarget();
-      rejectsOut.removeAbandonedStaging();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    String rejectsInOutput = new PathGuard(hadoop).check(settings.input(), settings.configs(),
+        settings.output(), settings.rejects());
+    // Unique per attempt: a retried YARN attempt keeps its application id.
+    String runId = spark.sparkContext().applicationId() + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    OutputPublisher output = dataset("output", settings.output(), runId, hadoop);
+    OutputPublisher rejectsOut = rejectsInOutput != null ? null
+        : dataset("rejects", settings.rejects(), runId, hadoop);
+    try (Publication publication = new Publication(hadoop, runId, rejectsOut == null
+        ? List.of(output) : List.of(rejectsOut, output))) {
+      publication.prepare();
+      RunReport report = stage(output, rejectsOut, rejectsInOutput, start);
+      publication.publish();
+      LOG.info("published {}", output.target());
+      return report;
+    } catch (IOException e) {
+      throw new JobFailure(1, "publishing " + output.target() + " failed: " + e.getMessage()
+          + "; a publish that had begun is completed by the next run into it", e);
     }
+  }
 
+  /** Everything up to a complete, accounted staging; returns its report. */
+  private RunReport stage(OutputPublisher output, OutputPublisher rejectsOut,
+      String rejectsInOutput, long start) {
     SizeLimits limits = settings.maxWeightsBytes() > 0
         ? new SizeLimits(settings.maxWeightsBytes()) : SizeLimits.forThisJvm();
     List<ConfigRow> configRows = ParquetInputs.readConfigs(spark, settings.configs());
@@ -84,7 +100,8 @@ public final class ReconcileJob {
       } catch (IllegalArgumentException e) {
         throw JobFailure.invalidInput("input " + settings.input() + ": " + e.getMessage());
       }
-      String rejectsPath = rejectsOut == null ? output.staging(REJECTS_DIR) : rejectsOut.staging();
+      String rejectsPath = rejectsOut == null ? output.staging(rejectsInOutput)
+          : rejectsOut.staging();
       try {
         LOG.info("reconciling {} rows of {} into {}", rowsIn, settings.input(), output.target());
         WrittenRows writtenByTasks = null; // the stock writer's output is counted from its files
@@ -114,25 +131,29 @@ public final class ReconcileJob {
 
         StagedCounts counts = StagedCounts.read(spark, writtenByTasks, output.staging(),
             rejectsPath, settings.options().idColumn(), settings.options().configColumn());
-        RunReport report = account(rowsIn, counts, output, rejectsOut, catalog, result, start);
+        RunReport report = account(rowsIn, counts, output.target(), rejectsOut == null
+            ? output.target() + "/" + rejectsInOutput : rejectsOut.target(), catalog, result,
+            start);
         enforcePolicies(report, counts);
         output.writeText("_report.json", report.toJson());
-        if (rejectsOut != null) {
-          rejectsOut.publish();
-        }
-        output.publish();
-        LOG.info("published {}", output.target());
         return report;
       } catch (IOException e) {
         throw new JobFailure(1, "writing " + output.target() + " failed: " + e.getMessage(), e);
       } catch (Exception e) { // Spark rethrows its checked SparkException undeclared
         throw ParquetInputs.unreadableInputOr(e, "input", settings.input());
-      } finally {
-        output.discard();
-        if (rejectsOut != null) {
-          rejectsOut.discard();
-        }
       }
+    }
+  }
+
+  private OutputPublisher dataset(String role, String path, String runId,
+      Configuration hadoop) {
+    Path target = new Path(path);
+    try {
+      return new OutputPublisher(role, target.getFileSystem(hadoop), target, runId,
+          settings.mode());
+    } catch (IOException e) {
+      throw new JobFailure(JobFailure.INVALID_INPUT, role + " path " + path
+          + " cannot be used: " + e.getMessage(), e);
     }
   }
 
@@ -146,13 +167,13 @@ public final class ReconcileJob {
   }
 
   /** Counts what is actually in the staged files and checks in = written + rejected. */
-  private RunReport account(long rowsIn, StagedCounts counts, OutputPublisher output,
-      OutputPublisher rejectsOut, HypernetCatalog catalog, Reconciliation result, long start) {
+  private RunReport account(long rowsIn, StagedCounts counts, String outputPath,
+      String rejectsPath, HypernetCatalog catalog, Reconciliation result, long start) {
     phase("accounting");
     durations.put("total", (System.nanoTime() - start) / 1_000_000);
     RunReport report = new RunReport("succeeded", spark.sparkContext().applicationId(),
-        spark.sparkContext().master(), settings.input(), settings.configs(), output.target(),
-        rejectsOut == null ? output.target() + "/" + REJECTS_DIR : rejectsOut.target(),
+        spark.sparkContext().master(), settings.input(), settings.configs(), outputPath,
+        rejectsPath,
         settings.options().engine().label(), result.metrics().engines(),
         result.metrics().enginesByStage(), settings.options().batchSize(),
         settings.writer().name().toLowerCase(Locale.ROOT) + "/"

@@ -36,7 +36,8 @@ final class RunCommand implements Callable<Integer> {
   String output;
 
   @Option(names = "--rejects", paramLabel = "PATH",
-      description = "Rejected rows (input columns + reason). Default: <output>/_rejects.")
+      description = "Rejected rows (input columns + reason). Default: <output>/_rejects; "
+          + "inside the output only under a name starting with '_'.")
   String rejects;
 
   @Option(names = "--master", paramLabel = "URL",

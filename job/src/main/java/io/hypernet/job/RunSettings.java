@@ -7,7 +7,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 /**
  * Everything one reconciliation run needs, as given on the command line.
  *
- * @param rejects where rejected rows go; null means {@code <output>/_rejects}
+ * @param rejects where rejected rows go; null means {@code <output>/_rejects}; checked against
+ *     the other paths by {@link io.hypernet.job.io.PathGuard}
  * @param maxRejectFraction fail (exit 3) when rejected/in exceeds it; 1.0 never fails
  * @param failOnBadRow fail (exit 3) on the first rejected row instead of rejecting it
  * @param maxWeightsBytes the per-configuration weight budget; 0 means the driver's default
@@ -29,9 +30,4 @@ public record RunSettings(
 
   /** The output writer: the project's bulk writer, or Spark's stock one (same files). */
   public enum Writer { BULK, SPARK }
-
-  /** True when rejects are written inside the output directory (and published with it). */
-  public boolean rejectsInsideOutput() {
-    return rejects == null;
-  }
 }

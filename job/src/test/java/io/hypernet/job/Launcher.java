@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs bin/hypernet exactly as a user does: a real driver JVM, its console captured. */
@@ -19,16 +20,28 @@ final class Launcher {
 
   /** Starts the command; stdout and stderr go to {@code log}. */
   static Process start(Path log, String... args) throws IOException {
+    return start(Map.of(), log, args);
+  }
+
+  /** Starts the command with extra environment, e.g. HYPERNET_JAVA_OPTS. */
+  static Process start(Map<String, String> env, Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/hypernet").toString()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    return builder.start();
   }
 
   /** Runs the command to its end (at most 5 minutes). */
   static Outcome run(String... args) throws IOException, InterruptedException {
+    return run(Map.of(), args);
+  }
+
+  static Outcome run(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile("hypernet-launcher", ".log");
-    Process p = start(log, args);
+    Process p = start(env, log, args);
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("bin/hypernet " + String.join(" ", args) + " timed out:\n"

@@ -1,0 +1,125 @@
+package io.hypernet.job.io;
+
+import io.hypernet.job.JobFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.Objects;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Refuses, before anything is written, a run whose output or rejects would replace or delete its
+ * own inputs. Paths are compared after qualifying them (relative paths, {@code ..}, trailing
+ * slashes) and, on the local filesystem, after resolving symlinks.
+ */
+public final class PathGuard {
+  private final Configuration hadoop;
+
+  public PathGuard(Configuration hadoop) {
+    this.hadoop = hadoop;
+  }
+
+  /**
+   * Checks the run's paths (exit 2 naming both paths of a conflict) and returns where the
+   * rejects go inside the output, relative to it, or null when they are a separate dataset.
+   */
+  public String check(String input, String configs, String output, String rejects) {
+    Path in = resolve("--input", input);
+    Path conf = resolve("--configs", configs);
+    Path out = resolve("--output", output);
+    refuseOverlap("--output", output, out, "--input", input, in);
+    refuseOverlap("--output", output, out, "--configs", configs, conf);
+    refuseReserved("--input", input, in, out);
+    refuseReserved("--configs", configs, conf, out);
+    if (rejects == null) {
+      return "_rejects";
+    }
+    Path rej = resolve("--rejects", rejects);
+    refuseOverlap("--rejects", rejects, rej, "--input", input, in);
+    refuseOverlap("--rejects", rejects, rej, "--configs", configs, conf);
+    if (within(out, rej)) {
+      throw conflict("--rejects", rejects, "--output", output,
+          "is the output or a directory above it, so publishing one would replace the other");
+    }
+    if (!within(rej, out)) {
+      refuseReserved("--rejects", rejects, rej, out);
+      for (String[] other : new String[][] {{"--input", input}, {"--configs", configs},
+          {"--output", output}}) {
+        refuseReserved(other[0], other[1], resolve(other[0], other[1]), rej);
+      }
+      return null;
+    }
+    String relative = out.toUri().relativize(rej.toUri()).getPath();
+    if (!relative.startsWith("_") && !relative.startsWith(".")) {
+      throw conflict("--rejects", rejects, "--output", output, "is inside the output under a "
+          + "name Spark would read as part of the output dataset; use a directory starting "
+          + "with '_' (like the default <output>/_rejects) or a path outside the output");
+    }
+    return relative;
+  }
+
+  /** The qualified path; on the local filesystem with its existing part's symlinks resolved. */
+  private Path resolve(String flag, String path) {
+    try {
+      Path given = new Path(path);
+      FileSystem fs = given.getFileSystem(hadoop);
+      Path qualified = fs.makeQualified(given);
+      if (!"file".equals(qualified.toUri().getScheme())) {
+        return qualified;
+      }
+      java.nio.file.Path local = Paths.get(qualified.toUri()).normalize();
+      java.nio.file.Path existing = local;
+      while (existing != null && !Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      if (existing == null) {
+        return qualified;
+      }
+      // Through a string: Path.toUri() of an existing directory ends in a slash.
+      return fs.makeQualified(
+          new Path(existing.toRealPath().resolve(existing.relativize(local)).toString()));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new JobFailure(JobFailure.INVALID_INPUT, flag + " " + path + " cannot be used: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void refuseOverlap(String flag, String given, Path path, String otherFlag,
+      String otherGiven, Path other) {
+    if (within(path, other) || within(other, path)) {
+      throw conflict(flag, given, otherFlag, otherGiven, path.equals(other) ? "is the same path"
+          : "is inside or above it, so publishing one would replace or delete the other");
+    }
+  }
+
+  /** A path inside the staging, aside, lease or journal of a target would be swept or moved. */
+  private static void refuseReserved(String flag, String given, Path path, Path target) {
+    for (Path p = path; p != null; p = p.getParent()) {
+      if (OutputPublisher.isReservedSibling(p, target)) {
+        throw JobFailure.invalidInput(flag + " " + given + " lies in " + p + ", a name the "
+            + "publish of " + target + " uses for its own files; choose another path");
+      }
+    }
+  }
+
+  /** True when {@code inner} is {@code outer} or lies below it. */
+  static boolean within(Path inner, Path outer) {
+    String in = inner.toUri().getPath();
+    String out = outer.toUri().getPath();
+    return sameFileSystem(inner, outer)
+        && (in.equals(out) || in.startsWith(out.endsWith("/") ? out : out + "/"));
+  }
+
+  private static boolean sameFileSystem(Path a, Path b) {
+    return Objects.equals(a.toUri().getScheme(), b.toUri().getScheme())
+        && Objects.equals(a.toUri().getAuthority(), b.toUri().getAuthority());
+  }
+
+  private static JobFailure conflict(String flag, String given, String otherFlag,
+      String otherGiven, String why) {
+    return JobFailure.invalidInput(flag + " " + given + " " + why + " (" + otherFlag + " "
+        + otherGiven + "); nothing was written");
+  }
+}
