@@ -66,15 +66,12 @@ final class FloatListColumnChunk {
     updateRange(source, offset, offset + count);
   }
 
-  // Math.min/max order −0.0 below 0.0 as Float.compare does and were the fastest loop measured
-  // (BENCHMARKS.md); a NaN turns the row's min to NaN and sends that row alone to the exact loop.
+  // Math.min/max order −0.0 below 0.0 as Float.compare does; a NaN turns the row's min to NaN
+  // and sends that row alone to the exact loop.
   private void updateRange(float[] source, int from, int to) {
-    float min = Float.POSITIVE_INFINITY;
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = from; i < to; i++) {
-      min = Math.min(min, source[i]);
-      max = Math.max(max, source[i]);
-    }
+    long range = FloatRange.minMax(source, from, to);
+    float min = FloatRange.min(range);
+    float max = FloatRange.max(range);
     if (Float.isNaN(min)) {
       pageHasNaN = true;
       min = Float.POSITIVE_INFINITY;
