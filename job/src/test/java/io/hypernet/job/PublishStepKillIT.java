@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 /**
  * SPEC §5 atomic publish against a real halt of the driver (bin/hypernet, exit 137, as after
  * SIGKILL) between publish steps, with a separate --rejects dataset. Each rerun first completes
- * the halted publish and is itself halted at a later step, so four driver runs cover: the
- * rejects published but not the output (no previous output), the previous output set aside but
- * the new one not in, and everything in but the journals not removed. PublicationTest crashes
- * in-process after every step, with and without a previous output and separate rejects.
+ * the halted publish and is itself halted at a later step: first the rejects published but not
+ * the output (no previous output), the previous output set aside but the new one not in, and
+ * everything in but the journals not removed; then every other step of the publish. Every
+ * snapshot must hold exactly a whole dataset's rows. PublicationTest also crashes in-process
+ * after every publish and repair step, with and without a previous output.
  */
 class PublishStepKillIT {
   private static final Path DIR = Launcher.ROOT.resolve("job/target/publish-step-kill-it");
@@ -66,6 +67,27 @@ class PublishStepKillIT {
     halted = haltAt("cleanup");
     assertRepaired(halted);
     snapshots.put("output of the run halted in cleanup", snapshot("3-out", OUT));
+
+    // Every other publish step, halted for real too: each target is then whole (old or new) or
+    // absent with its journal beside it, and the next run repairs whatever is left.
+    int halts = 0;
+    // output-in last: the final rerun then has a publish to complete.
+    for (String step : List.of("rejects-journal", "output-journal", "rejects-aside",
+        "rejects-released", "output-released", "output-in")) {
+      halted = haltAt(step);
+      halts++;
+      for (Path target : List.of(OUT, REJECTS)) {
+        String role = target.equals(REJECTS) ? "rejects" : "output";
+        String name = target.getFileName().toString();
+        if (Files.exists(target)) {
+          snapshots.put(role + " after halt " + halts,
+              snapshot("halt" + halts + "-" + name, target));
+        } else {
+          assertTrue(Files.exists(DIR.resolve(name + ".publish")), step + ": " + name
+              + " is absent without its journal:\n" + halted.output());
+        }
+      }
+    }
 
     Launcher.Outcome rerun = Launcher.run(runArgs(OUT, REJECTS));
     assertEquals(0, rerun.exitCode(), rerun.output());
