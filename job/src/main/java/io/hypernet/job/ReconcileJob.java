@@ -175,7 +175,8 @@ public final class ReconcileJob {
         spark.sparkContext().master(), settings.input(), settings.configs(), outputPath,
         rejectsPath,
         settings.options().engine().label(), result.metrics().engines(),
-        result.metrics().enginesByStage(), settings.options().batchSize(),
+        result.metrics().enginesByStage(), result.metrics().gpuByStage(),
+        settings.options().batchSize(),
         settings.writer().name().toLowerCase(Locale.ROOT) + "/"
             + settings.compression().name().toLowerCase(Locale.ROOT), rowsIn,
         counts.written(), counts.rejected(), counts.rejectedByReason(), counts.perConfig(),

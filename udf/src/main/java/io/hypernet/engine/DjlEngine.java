@@ -6,9 +6,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.util.cuda.CudaUtils;
 import io.hypernet.weights.HypernetWeights;
+import java.lang.management.MemoryUsage;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.OptionalLong;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class DjlEngine implements ReconciliationEngine {
   private static final Logger LOG = LoggerFactory.getLogger(DjlEngine.class);
   private static final String PYTORCH = "PyTorch";
+  private static final String TF32_OVERRIDE = "TORCH_ALLOW_TF32_CUBLAS_OVERRIDE";
 
   private final Device device;
   private final NDManager root;
@@ -32,7 +36,7 @@ public final class DjlEngine implements ReconciliationEngine {
 
   /**
    * Opens PyTorch offline (never downloads natives) on the given GPU, or on the CPU when
-   * {@code gpuOrdinal < 0} or the GPU is not visible to PyTorch.
+   * {@code gpuOrdinal < 0} or the GPU cannot be used ({@link #whyNotUsable}, logged once).
    *
    * @throws EngineUnavailableException when the PyTorch natives cannot be loaded
    */
@@ -52,15 +56,48 @@ public final class DjlEngine implements ReconciliationEngine {
     }
     Device device = Device.cpu();
     if (gpuOrdinal >= 0) {
-      if (gpuOrdinal < engine.getGpuCount()) {
+      String unusable = whyNotUsable(gpuOrdinal, engine.getGpuCount(),
+          System.getenv(TF32_OVERRIDE));
+      if (unusable == null) {
         device = Device.gpu(gpuOrdinal);
       } else {
-        LOG.warn("GPU {} was assigned but PyTorch sees {} GPU(s); falling back to CPU",
-            gpuOrdinal, engine.getGpuCount());
+        CpuFallback.gpuUnused("engine djl: " + unusable + " (PyTorch " + engine.getVersion()
+            + ")");
       }
     }
     LOG.info("DJL engine {} {} on {}", engine.getEngineName(), engine.getVersion(), device);
     return new DjlEngine(device, engine.newBaseManager(device));
+  }
+
+  /**
+   * Why CUDA device {@code ordinal} cannot be used, or null. TF32 matmuls miss SPEC §1's
+   * tolerance (6e-4 relative error measured on an H100); PyTorch leaves them off unless this
+   * environment variable forces them on.
+   */
+  static String whyNotUsable(int ordinal, int gpuCount, String tf32Override) {
+    if (ordinal >= gpuCount) {
+      return "CUDA device " + ordinal + " was assigned but PyTorch sees " + gpuCount
+          + " GPU(s): CPU-only natives on the classpath, or no CUDA runtime or driver";
+    }
+    if ("1".equals(tf32Override == null ? null : tf32Override.trim())) {
+      return TF32_OVERRIDE + "=1 forces TF32 matmuls, which miss the accuracy tolerance";
+    }
+    return null;
+  }
+
+  /** The device's free memory, or empty on the CPU or when CUDA cannot say. */
+  @Override
+  public OptionalLong freeDeviceBytes() {
+    if (!device.isGpu()) {
+      return OptionalLong.empty();
+    }
+    try {
+      MemoryUsage memory = CudaUtils.getGpuMemory(device);
+      return OptionalLong.of(Math.max(0, memory.getMax() - memory.getUsed()));
+    } catch (RuntimeException | LinkageError e) {
+      LOG.debug("free memory of {} unknown: {}", device, e.toString());
+      return OptionalLong.empty();
+    }
   }
 
   @Override

@@ -1,12 +1,10 @@
 package io.hypernet.engine;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-/** Opens the engine an {@link EngineKind} asks for, resolving {@code auto}. */
+/**
+ * Opens the engine an {@link EngineKind} asks for, resolving {@code auto}, and says once per JVM
+ * why it computes on the CPU when a GPU was asked for or assigned ({@link CpuFallback}).
+ */
 public final class Engines {
-  private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
-
   private Engines() {}
 
   /**
@@ -15,8 +13,16 @@ public final class Engines {
   public static ReconciliationEngine open(EngineKind kind, int gpuOrdinal) {
     switch (kind) {
       case JVM:
+        if (gpuOrdinal >= 0) {
+          CpuFallback.gpuUnused("engine jvm computes on the CPU; CUDA device " + gpuOrdinal
+              + ", assigned by Spark, is not used (use --engine auto or djl)");
+        }
         return new JvmEngine();
       case DJL:
+        if (gpuOrdinal < 0) {
+          CpuFallback.noGpuAssigned("engine djl: no GPU assigned to this task "
+              + "(spark.task.resource.gpu.amount is not set)");
+        }
         return DjlEngine.open(gpuOrdinal);
       case AUTO:
       default:
@@ -30,6 +36,10 @@ public final class Engines {
    * the vector module is missing and the kernel would run scalar.
    */
   private static ReconciliationEngine auto(int gpuOrdinal) {
+    if (gpuOrdinal < 0) {
+      CpuFallback.noGpuAssigned("engine auto: no GPU assigned to this task "
+          + "(spark.task.resource.gpu.amount is not set)");
+    }
     if (gpuOrdinal >= 0 || !FmaLayer.VECTORIZED) {
       try {
         ReconciliationEngine djl = DjlEngine.open(gpuOrdinal);
@@ -38,7 +48,8 @@ public final class Engines {
         }
         djl.close();
       } catch (EngineUnavailableException e) {
-        LOG.warn("engine auto: DJL is unavailable ({}); using the JVM engine", e.getMessage());
+        CpuFallback.gpuUnused("engine auto: DJL's PyTorch is unavailable (" + e.getMessage()
+            + "); using the JVM engine");
       }
     }
     return new JvmEngine();

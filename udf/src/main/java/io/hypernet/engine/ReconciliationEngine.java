@@ -1,6 +1,7 @@
 package io.hypernet.engine;
 
 import io.hypernet.weights.HypernetWeights;
+import java.util.OptionalLong;
 
 /**
  * A compute backend for the hypernet MLP: pure JVM ({@link JvmEngine}) or DJL's PyTorch
@@ -16,6 +17,11 @@ public interface ReconciliationEngine extends AutoCloseable {
 
   /** Loads one hypernet; the caller closes the result (or closes this engine). */
   BatchReconciler load(HypernetWeights weights);
+
+  /** Free memory of the device this engine computes on; empty on the CPU. */
+  default OptionalLong freeDeviceBytes() {
+    return OptionalLong.empty();
+  }
 
   /** "djl/cpu" style label for logs and the run report. */
   default String description() {

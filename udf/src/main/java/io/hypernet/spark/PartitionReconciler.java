@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
-import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
@@ -40,6 +39,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
   private final ReconcileOptions options;
   private final DataType idType;
   private final ReconcileMetrics metrics;
+  private final TaskGpu gpu;
   private final ReconciliationEngine engine;
   private final Map<UTF8String, Pending> pending = new HashMap<>();
   private final List<ExecutorReconcilers.Lease> leases = new ArrayList<>();
@@ -62,26 +62,14 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     this.idType = idType;
     this.metrics = metrics;
     this.maxPendingRows = 4 * options.batchSize();
-    this.engine = ExecutorReconcilers.get().engine(options.engine(), assignedGpu());
+    this.gpu = TaskGpu.forCurrentTask(metrics);
+    this.engine = ExecutorReconcilers.get().engine(options.engine(), gpu.ordinal());
     metrics.recordEngine(engine.description());
     TaskContext task = TaskContext.get();
     if (task != null) {
       // Leases are returned even when the task fails or is killed half-way.
       task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> releaseLeases());
     }
-  }
-
-  /** The GPU Spark assigned to this task (spark.task.resource.gpu.amount), or -1. */
-  private static int assignedGpu() {
-    TaskContext task = TaskContext.get();
-    if (task == null) {
-      return -1;
-    }
-    ResourceInformation gpu = task.resourcesJMap().get("gpu");
-    if (gpu == null || gpu.addresses().length == 0) {
-      return -1;
-    }
-    return GpuAddress.ordinal(gpu.addresses()[0]);
   }
 
   @Override
@@ -191,10 +179,12 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     if (batch == null) {
       UTF8String key = configId.copy();
       HypernetConfig config = catalog.validConfigs().get(key.toString());
+      gpu.acquire(); // loading copies the weights to the device
       ExecutorReconcilers.Lease lease =
           ExecutorReconcilers.get().lease(engine, config, catalog.broadcastOf(key.toString()));
       leases.add(lease);
-      batch = new Pending(key, config, lease, options.batchSizeFor(config));
+      batch = new Pending(key, config, lease,
+          gpu.batchRows(engine, config, options.batchSizeFor(config)));
       pending.put(key, batch);
     }
     return batch;
@@ -224,6 +214,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     }
     leases.forEach(ExecutorReconcilers.Lease::close);
     leases.clear();
+    gpu.release();
   }
 
   /** Rows of one configuration waiting for their engine call. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hypernet.config.InvalidConfig;
+import io.hypernet.spark.ReconcileMetrics;
 import io.hypernet.text.BoundedText;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.stream.Collectors;
  * @param perConfig written and rejected rows per config_id (null config_id as "&lt;null&gt;")
  * @param duplicates (config_id, id) keys written more than once
  * @param enginesByStage per Spark stage, tasks per engine/device (retried attempts included)
+ * @param gpuByStage per Spark stage, the GPU addresses its tasks were given, their wait for the
+ *     GPU semaphore and how many shared a device at most; empty without GPU resources
  * @param writer the output writer and codec, e.g. "bulk/snappy"
  * @param durationsMs per phase, in run order, plus {@code total}
  */
@@ -38,6 +41,7 @@ public record RunReport(
     String engineRequested,
     List<String> engines,
     Map<String, Map<String, Long>> enginesByStage,
+    Map<String, ReconcileMetrics.GpuStage> gpuByStage,
     int batchSize,
     String writer,
     long rowsIn,

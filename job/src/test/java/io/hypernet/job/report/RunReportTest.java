@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypernet.spark.ReconcileMetrics;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,8 @@ class RunReportTest {
   private static RunReport report(long in, long written, long rejected,
       Map<String, RunReport.ConfigCounts> perConfig) {
     return new RunReport("succeeded", "app", "local[2]", "in", "configs", "out", "out/_rejects",
-        "auto", List.of("jvm/cpu"), Map.of(), 1024, "bulk/snappy", in, written, rejected,
+        "auto", List.of("djl/gpu:0"), Map.of("stage 2", Map.of("djl/gpu:0", 2L)),
+        Map.of("stage 2", new ReconcileMetrics.GpuStage(2, List.of("0"), 15, 1)), 1024, "bulk/snappy", in, written, rejected,
         Map.of("null_w", rejected), perConfig, RunReport.Duplicates.NONE, 2, List.of(),
         Map.of("total", 1L));
   }
