@@ -59,13 +59,19 @@ final class TaskGpu {
     return ordinal;
   }
 
-  /** Waits for the device unless this task holds it already (or has no GPU). */
-  synchronized void acquire() {
-    if (semaphore == null || permit != null || done) {
-      return;
+  /**
+   * Waits for the device unless this task holds it already (or has no GPU). The wait holds no
+   * lock, so a completion listener on another thread is never blocked behind it.
+   */
+  void acquire() {
+    synchronized (this) {
+      if (semaphore == null || permit != null || done) {
+        return;
+      }
     }
+    GpuSemaphore.Permit granted;
     try {
-      permit = semaphore.acquire();
+      granted = semaphore.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       TaskContext task = TaskContext.get();
@@ -73,6 +79,13 @@ final class TaskGpu {
         task.killTaskIfInterrupted();
       }
       throw new IllegalStateException("interrupted waiting for GPU " + address, e);
+    }
+    synchronized (this) {
+      if (done) { // the task ended while this waited
+        semaphore.release();
+      } else {
+        permit = granted;
+      }
     }
   }
 
