@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.resource.ResourceInformation;
@@ -32,8 +31,11 @@ class GpuDiscoveryScriptTest {
     Files.writeString(smi, """
         #!/bin/sh
         case "$*" in
-          *query-gpu=index,uuid*) printf '0, GPU-aaaa-1111\\n1, GPU-bbbb-2222\\n2, GPU-cccc-3333\\n' ;;
-          *-L*) printf 'GPU 0: A100 (UUID: GPU-aaaa-1111)\\n  MIG 1g.10gb Device 0: (UUID: MIG-dddd-4444)\\n' ;;
+          *query-gpu=index,uuid*)
+            printf '0, GPU-aaaa-1111\\n1, GPU-bbbb-2222\\n2, GPU-cccc-3333\\n' ;;
+          *-L*)
+            printf 'GPU 0: A100 (UUID: GPU-aaaa-1111)\\n'
+            printf '  MIG 1g.10gb Device 0: (UUID: MIG-dddd-4444)\\n' ;;
           *) exit 9 ;;
         esac
         """);
@@ -87,7 +89,7 @@ class GpuDiscoveryScriptTest {
   private static Result run(Path path, String cudaVisibleDevices) throws Exception {
     ProcessBuilder pb = new ProcessBuilder("bash", SCRIPT.toString());
     Map<String, String> env = pb.environment();
-    env.put("PATH", path + ":" + new HashMap<>(System.getenv()).getOrDefault("PATH", "/usr/bin:/bin"));
+    env.put("PATH", path + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     env.remove("CUDA_VISIBLE_DEVICES");
     if (cudaVisibleDevices != null) {
       env.put("CUDA_VISIBLE_DEVICES", cudaVisibleDevices);

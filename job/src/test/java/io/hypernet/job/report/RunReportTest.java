@@ -15,7 +15,8 @@ class RunReportTest {
       Map<String, RunReport.ConfigCounts> perConfig) {
     return new RunReport("succeeded", "app", "local[2]", "in", "configs", "out", "out/_rejects",
         "auto", List.of("djl/gpu:0"), Map.of("stage 2", Map.of("djl/gpu:0", 2L)),
-        Map.of("stage 2", new ReconcileMetrics.GpuStage(2, List.of("0"), 15, 1)), 1024, "bulk/snappy", in, written, rejected,
+        Map.of("stage 2", new ReconcileMetrics.GpuStage(2, List.of("0"), 15, 1)), 1024,
+        "bulk/snappy", in, written, rejected,
         Map.of("null_w", rejected), perConfig, RunReport.Duplicates.NONE, 2, List.of(),
         Map.of("total", 1L));
   }
