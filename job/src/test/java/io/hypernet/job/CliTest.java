@@ -76,6 +76,16 @@ class CliTest {
         "_report.json"))).master());
   }
 
+  /** A glob input: its schema and row count come from the footers of the files it matches. */
+  @Test
+  void aGlobInputIsReadAndCountedFromItsFiles() throws Exception {
+    CliRunner.Result r = CliRunner.run("run", "--input", dir + "/in/w/part-*.parquet",
+        "--configs", dir + "/in/configs", "--output", dir + "/o-glob", "--master", "local[1]",
+        "--engine", "jvm");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("400 rows in, 396 written, 4 rejected"), r.out());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"spark.executor.memory", "=4g"})
   void aMalformedConfPairIsAnInvalidInvocation(String pair) {

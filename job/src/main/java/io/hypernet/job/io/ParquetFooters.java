@@ -52,16 +52,18 @@ public final class ParquetFooters {
   }
 
   /**
-   * The non-empty data files at {@code path} (itself, or under it at any depth), by path: what
-   * Spark reads, hidden and '_' names skipped.
+   * The non-empty data files among {@code paths} (files, or directories searched at any depth),
+   * by path: what Spark reads, hidden and '_' names skipped below the given paths.
    */
-  public static List<FileStatus> dataFiles(FileSystem fs, Path path) throws IOException {
+  public static List<FileStatus> dataFiles(FileSystem fs, FileStatus... paths)
+      throws IOException {
     List<FileStatus> files = new ArrayList<>();
-    FileStatus status = fs.getFileStatus(path);
-    if (status.isFile()) {
-      files.add(status);
-    } else {
-      collect(fs, path, files);
+    for (FileStatus status : paths) {
+      if (status.isFile()) {
+        files.add(status);
+      } else {
+        collect(fs, status.getPath(), files);
+      }
     }
     files.removeIf(f -> f.getLen() == 0);
     files.sort(Comparator.comparing(f -> f.getPath().toString()));

@@ -132,10 +132,11 @@ public final class ParquetInputs {
     List<FileStatus> files;
     try {
       FileSystem fs = p.getFileSystem(hadoop);
-      if (!fs.exists(p)) {
+      FileStatus[] matches = fs.globStatus(p); // the path itself, or what a glob matches
+      if (matches == null || matches.length == 0) {
         throw JobFailure.invalidInput(what + " path " + path + " does not exist");
       }
-      files = ParquetFooters.dataFiles(fs, p);
+      files = ParquetFooters.dataFiles(fs, matches);
       if (files.isEmpty()) {
         throw JobFailure.invalidInput(what + " path " + path + " holds no Parquet files");
       }
