@@ -9,6 +9,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -60,6 +61,9 @@ final class BenchCommand implements Callable<Integer> {
       description = "Spark master (default ${DEFAULT-VALUE}: the 2 cores the goals assume).")
   String master;
 
+  @Mixin
+  SparkConfOption sparkConf;
+
   @Option(names = "--skip-naive", description = "end-to-end: leave out the naive UDF (the slowest).")
   boolean skipNaive;
 
@@ -77,7 +81,7 @@ final class BenchCommand implements Callable<Integer> {
       throw JobFailure.invalidInput("bench: --suite must be end-to-end or scaling, got " + suite);
     }
     CompressionCodecName codec = RunCommand.codec(compression);
-    SparkSession spark = SparkSessions.start("hypernet bench", master);
+    SparkSession spark = SparkSessions.start("hypernet bench", master, sparkConf.settings());
     try {
       if (suite.equals("scaling")) {
         List<ScalingBenchmark.Measurement> results =

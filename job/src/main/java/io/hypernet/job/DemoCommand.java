@@ -34,9 +34,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL")
   String master;
 
+  @Mixin
+  SparkConfOption sparkConf;
+
   @Override
   public Integer call() {
-    SparkSession spark = SparkSessions.start("hypernet demo", master);
+    SparkSession spark = SparkSessions.start("hypernet demo", master, sparkConf.settings());
     try {
       String input = dir + "/input";
       SampleData.write(spark, new SampleData.Spec(rows, 3, 64, 32, 128, 128, 42, 12, 4), input);

@@ -2,6 +2,8 @@ package io.hypernet.job;
 
 import io.hypernet.text.BoundedText;
 import java.io.PrintWriter;
+import java.util.Properties;
+import org.apache.spark.SparkUserAppException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -15,9 +17,30 @@ import picocli.CommandLine.Command;
 public final class HypernetCli {
   private static final Logger LOG = LoggerFactory.getLogger(HypernetCli.class);
 
-  public static void main(String[] args) {
-    System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-        args));
+  public static void main(String[] args) throws SparkUserAppException {
+    int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+        args);
+    if (!insideYarnApplicationMaster(System.getProperties())) {
+      System.exit(code); // bin/hypernet, client mode, standalone or Kubernetes driver: 0/1/2/3
+    }
+    // YARN cluster mode: the ApplicationMaster calls this main in a thread of its own JVM. A
+    // System.exit there, even exit(0), runs its shutdown hook before it recorded a final status,
+    // which marks the application FAILED (EXIT_EARLY, "Shutdown hook called before final status
+    // was reported"). Returning lets it record SUCCEEDED; a SparkUserAppException is what it
+    // turns into FAILED with this exit code ("User application exited with status N").
+    if (code != 0) {
+      throw new SparkUserAppException(code);
+    }
+  }
+
+  /**
+   * Whether main runs as the user class of YARN's ApplicationMaster: it sets these properties
+   * before starting the user class (spark.yarn.app.id only in cluster mode).
+   */
+  static boolean insideYarnApplicationMaster(Properties properties) {
+    return properties.getProperty("spark.yarn.app.id") != null
+        || ("cluster".equals(properties.getProperty("spark.submit.deployMode"))
+            && properties.getProperty("spark.master", "").startsWith("yarn"));
   }
 
   /** Runs a command line and returns its exit code (SPEC §6) instead of exiting. */

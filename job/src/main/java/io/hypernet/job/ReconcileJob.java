@@ -84,12 +84,7 @@ public final class ReconcileJob {
       throw JobFailure.invalidInput("configs " + settings.configs() + " holds no configurations");
     }
     Dataset<Row> input = ParquetInputs.readVectors(spark, settings.input());
-    long rowsIn;
-    try {
-      rowsIn = input.count();
-    } catch (Exception e) { // Spark rethrows its checked SparkException undeclared
-      throw ParquetInputs.unreadableInputOr(e, "input", settings.input());
-    }
+    long rowsIn = ParquetInputs.rowCount(spark, input, settings.input());
     phase("read_inputs");
 
     try (HypernetCatalog catalog = buildCatalog(configs)) {

@@ -45,6 +45,9 @@ final class RunCommand implements Callable<Integer> {
   String master;
 
   @Mixin
+  SparkConfOption sparkConf;
+
+  @Mixin
   EngineOption engine;
 
   @Option(names = "--batch-size", defaultValue = "" + ReconcileOptions.DEFAULT_BATCH_SIZE,
@@ -87,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     RunSettings settings = settings();
-    SparkSession spark = SparkSessions.start("hypernet run", master);
+    SparkSession spark = SparkSessions.start("hypernet run", master, sparkConf.settings());
     try {
       RunReport report = new ReconcileJob(spark, settings).run();
       spec.commandLine().getOut().println("hypernet run " + report.summary());

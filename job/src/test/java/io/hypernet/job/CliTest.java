@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypernet.job.report.RunReport;
 import io.hypernet.testing.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,36 @@ class CliTest {
         "--bogus", "x");
     assertEquals(2, r.exitCode(), r.toString());
     assertTrue(r.err().contains("--bogus"), r.err());
+  }
+
+  /** --conf reaches the SparkSession: the report records the master it set. */
+  @Test
+  void confSettingsReachTheSparkSession() throws Exception {
+    CliRunner.Result r = CliRunner.run("run", "--input", dir + "/in/w", "--configs",
+        dir + "/in/configs", "--output", dir + "/o-conf", "--engine", "jvm", "--conf",
+        "spark.master=local[1]", "--conf", "spark.hypernet.note=a=b");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("local[1]", RunReport.fromJson(Files.readString(Path.of(dir + "/o-conf",
+        "_report.json"))).master());
+  }
+
+  /** A glob input: its schema and row count come from the footers of the files it matches. */
+  @Test
+  void aGlobInputIsReadAndCountedFromItsFiles() throws Exception {
+    CliRunner.Result r = CliRunner.run("run", "--input", dir + "/in/w/part-*.parquet",
+        "--configs", dir + "/in/configs", "--output", dir + "/o-glob", "--master", "local[1]",
+        "--engine", "jvm");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("400 rows in, 396 written, 4 rejected"), r.out());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"spark.executor.memory", "=4g"})
+  void aMalformedConfPairIsAnInvalidInvocation(String pair) {
+    CliRunner.Result r = run(dir + "/o-bad-conf", "--conf", pair);
+    assertEquals(2, r.exitCode(), r.toString());
+    assertEquals("hypernet: --conf expects KEY=VALUE, got '" + pair + "'", r.err().strip());
+    assertFalse(Files.exists(Path.of(dir + "/o-bad-conf")));
   }
 
   @Test

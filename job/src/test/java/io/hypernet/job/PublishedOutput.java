@@ -1,15 +1,24 @@
 package io.hypernet.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypernet.config.ConfigValidator;
+import io.hypernet.config.HypernetConfig;
+import io.hypernet.config.SizeLimits;
+import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.report.RunReport;
+import io.hypernet.testing.Float64Reference;
 import io.hypernet.testing.LocalSpark;
+import io.hypernet.weights.HypernetWeights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
@@ -48,6 +57,31 @@ final class PublishedOutput {
       assertEquals(new HashSet<>(in), seen, "every input id written or rejected");
       assertEquals(report.rowsWritten(), written.size());
       assertEquals(report.rowsIn(), report.rowsWritten() + report.rowsRejected());
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Every written W is within the SPEC §1 tolerance of the float64 reference for its w. */
+  static void assertMatchesFloat64Reference(String input, String configs, String output) {
+    SparkSession spark = LocalSpark.start("local[2]");
+    try {
+      Map<String, HypernetWeights> weights = new HashMap<>();
+      for (HypernetConfig config : new ConfigValidator(SizeLimits.forThisJvm())
+          .validate(ParquetInputs.readConfigs(spark, configs)).valid()) {
+        weights.put(config.configId(), HypernetWeights.seeded(config));
+      }
+      Map<Long, Row> vectors = EndToEndTest.byId(spark.read().parquet(input)
+          .select("id", "w").filter("w is not null").collectAsList());
+      List<Row> written = spark.read().parquet(output).collectAsList();
+      assertFalse(written.isEmpty());
+      for (Row row : written) {
+        long id = row.getLong(0);
+        double error = Float64Reference.relativeError(Float64Reference.evaluate(
+            weights.get(row.getString(1)), EndToEndTest.floats(vectors.get(id).getList(1))),
+            EndToEndTest.floats(row.getList(4)), 0);
+        assertTrue(error <= Float64Reference.RELATIVE_TOLERANCE, "id " + id + ": " + error);
+      }
     } finally {
       spark.stop();
     }

@@ -60,6 +60,13 @@ final class StandaloneCluster implements AutoCloseable {
     return masterUrl;
   }
 
+  /** The executor JVMs the workers run now, of every application. */
+  List<ProcessHandle> executors() {
+    return processes.stream().flatMap(Process::descendants)
+        .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+        .toList();
+  }
+
   /** Everything the executors of all applications wrote to stderr. */
   String executorLogs() throws IOException {
     StringBuilder all = new StringBuilder();

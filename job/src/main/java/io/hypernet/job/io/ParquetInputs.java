@@ -8,15 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /** Reads the two Parquet inputs, turning unreadable paths and wrong schemas into exit 2. */
 public final class ParquetInputs {
@@ -37,19 +43,34 @@ public final class ParquetInputs {
 
   /** The w vectors as a lazily read Dataset. */
   public static Dataset<Row> readVectors(SparkSession spark, String path) {
-    return read(spark, path, "input");
+    return read(spark, path, "input").dataset(spark);
   }
 
   /**
-   * The configurations, collected to the driver: one row per hypernet, so small by nature, and
-   * the driver needs them to build the weights.
+   * The rows of the files Spark reads for {@code input}, from their footers: exact, and no Spark
+   * job (a count() is one, about a second in a fresh JVM).
+   */
+  public static long rowCount(SparkSession spark, Dataset<Row> input, String path) {
+    try {
+      return ParquetFooters.rowCount(spark.sparkContext().hadoopConfiguration(),
+          input.inputFiles());
+    } catch (IOException | RuntimeException e) {
+      throw unreadable(e, "input", path);
+    }
+  }
+
+  /**
+   * The configurations, read on the driver with parquet-java: one row per hypernet, so small by
+   * nature, and the driver needs them to build the weights; no Spark job (one costs about a
+   * second in a fresh JVM).
    */
   public static List<ConfigRow> readConfigs(SparkSession spark, String path) {
-    Dataset<Row> configs = read(spark, path, "configs");
+    InputFiles configs = read(spark, path, "configs");
+    List<String> columns = List.of(configs.schema().fieldNames());
     for (String column : REQUIRED) {
-      if (!List.of(configs.columns()).contains(column)) {
+      if (!columns.contains(column)) {
         throw JobFailure.invalidInput("configs " + path + ": required column '" + column
-            + "' is missing (columns: " + String.join(", ", configs.columns()) + ")");
+            + "' is missing (columns: " + String.join(", ", columns) + ")");
       }
     }
     for (StructField field : configs.schema().fields()) {
@@ -60,12 +81,22 @@ public final class ParquetInputs {
             + allowed.get(0).simpleString());
       }
     }
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<ConfigRow> rows = new ArrayList<>();
-    for (Row r : configs.collectAsList()) {
-      rows.add(new ConfigRow(r.getAs("config_id"), longOrNull(r, "l"), longOrNull(r, "n"),
-          longOrNull(r, "D"), longOrNull(r, "hidden_dim"), longOrNull(r, "seed"),
-          valueOrNull(r, "static"), valueOrNull(r, "activation"), valueOrNull(r, "weights"),
-          path));
+    try {
+      for (FileStatus file : configs.files()) {
+        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(),
+            file.getPath()).withConf(hadoop).build()) {
+          for (Group r = reader.read(); r != null; r = reader.read()) {
+            rows.add(new ConfigRow(stringOrNull(r, "config_id"), longOrNull(r, "l"),
+                longOrNull(r, "n"), longOrNull(r, "D"), longOrNull(r, "hidden_dim"),
+                longOrNull(r, "seed"), has(r, "static") ? r.getBoolean("static", 0) : null,
+                stringOrNull(r, "activation"), stringOrNull(r, "weights"), path));
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw unreadable(e, "configs", path);
     }
     return rows;
   }
@@ -87,15 +118,26 @@ public final class ParquetInputs {
     }
   }
 
-  private static Dataset<Row> read(SparkSession spark, String path, String what) {
+  /** A Parquet input's data files and the schema Spark gives the first one. */
+  private record InputFiles(String path, List<FileStatus> files, StructType schema) {
+    /** The files as Spark reads them, with the schema given: no schema-inference job. */
+    Dataset<Row> dataset(SparkSession spark) {
+      return spark.read().schema(schema).parquet(path);
+    }
+  }
+
+  private static InputFiles read(SparkSession spark, String path, String what) {
     Path p = new Path(path);
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    List<FileStatus> files;
     try {
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(p)) {
+      FileSystem fs = p.getFileSystem(hadoop);
+      FileStatus[] matches = fs.globStatus(p); // the path itself, or what a glob matches
+      if (matches == null || matches.length == 0) {
         throw JobFailure.invalidInput(what + " path " + path + " does not exist");
       }
-      FileStatus status = fs.getFileStatus(p);
-      if (status.isDirectory() && !hasDataFiles(fs, p)) {
+      files = ParquetFooters.dataFiles(fs, matches);
+      if (files.isEmpty()) {
         throw JobFailure.invalidInput(what + " path " + path + " holds no Parquet files");
       }
     } catch (IOException e) {
@@ -103,26 +145,19 @@ public final class ParquetInputs {
           + " cannot be read: " + e.getMessage(), e);
     }
     try {
-      return spark.read().parquet(path);
-    } catch (Exception e) { // schema inference runs a Spark job; its SparkException is checked
-      JobFailure failure = unreadableInputOr(e, what, path);
-      throw failure.exitCode() == JobFailure.INVALID_INPUT ? failure
-          : new JobFailure(JobFailure.INVALID_INPUT, what + " path " + path
-              + " is not readable Parquet: " + firstLine(e), e);
+      return new InputFiles(path, files, ParquetFooters.sparkSchema(hadoop,
+          spark.sessionState().conf(), files.get(0)));
+    } catch (IOException | RuntimeException e) {
+      throw unreadable(e, what, path);
     }
   }
 
-  private static boolean hasDataFiles(FileSystem fs, Path dir) throws IOException {
-    for (FileStatus child : fs.listStatus(dir)) {
-      String name = child.getPath().getName();
-      if (name.startsWith("_") || name.startsWith(".")) {
-        continue;
-      }
-      if (child.isFile() ? child.getLen() > 0 : hasDataFiles(fs, child.getPath())) {
-        return true;
-      }
-    }
-    return false;
+  /** A file under the path that parquet-java cannot read: exit 2 naming the path. */
+  private static JobFailure unreadable(Exception e, String what, String path) {
+    JobFailure failure = unreadableInputOr(e, what, path);
+    return failure.exitCode() == JobFailure.INVALID_INPUT ? failure
+        : new JobFailure(JobFailure.INVALID_INPUT, what + " path " + path
+            + " is not readable Parquet: " + firstLine(e), e);
   }
 
   /**
@@ -188,15 +223,21 @@ public final class ParquetInputs {
     return BoundedText.of(newline < 0 ? message : message.substring(0, newline));
   }
 
-  private static boolean has(Row r, String column) {
-    return List.of(r.schema().fieldNames()).contains(column) && !r.isNullAt(r.fieldIndex(column));
+  private static boolean has(Group r, String column) {
+    return r.getType().containsField(column) && r.getFieldRepetitionCount(column) > 0;
   }
 
-  private static Long longOrNull(Row r, String column) {
-    return has(r, column) ? ((Number) r.getAs(column)).longValue() : null;
+  /** An integer column of any allowed width (the schema check admits int16/32/64 only). */
+  private static Long longOrNull(Group r, String column) {
+    if (!has(r, column)) {
+      return null;
+    }
+    return r.getType().getType(column).asPrimitiveType().getPrimitiveTypeName()
+        == PrimitiveType.PrimitiveTypeName.INT64 ? r.getLong(column, 0)
+        : (long) r.getInteger(column, 0);
   }
 
-  private static <T> T valueOrNull(Row r, String column) {
-    return has(r, column) ? r.getAs(column) : null;
+  private static String stringOrNull(Group r, String column) {
+    return has(r, column) ? r.getString(column, 0) : null;
   }
 }
