@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * loaded.
  */
 class ManyConfigurationsTest {
-  private static final int USED = 2_000;
+  private static final int USED = 1_000;
   private static final int UNUSED = 500;
   private static final int ROWS_PER_CONFIG = 3;
   private static final int L = 4;
