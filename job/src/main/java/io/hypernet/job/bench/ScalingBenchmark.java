@@ -82,8 +82,9 @@ public final class ScalingBenchmark {
   }
 
   /**
-   * Rows 50k/200k/800k; n·D 1024/4096/16384; configurations 1/100/1,000/10,000 at 100k rows
-   * (grouped by sort, the default); grouping none and repartition at 100 and 1,000.
+   * Rows 50k/200k/800k; n·D 1024/4096/16384; grouping none and repartition at 100 and 1,000
+   * configurations; configurations 1/100/1,000/10,000 at 100k rows (grouped by sort, the
+   * default), the longest last.
    */
   public List<Point> points() {
     ConfigGrouping usual = ReconcileOptions.DEFAULT_GROUPING;
@@ -94,15 +95,15 @@ public final class ScalingBenchmark {
     points.add(new Point("n·D", scaled(100_000), 1, 32, 32, usual));
     points.add(new Point("n·D", scaled(100_000), 1, 32, 128, usual));
     points.add(new Point("n·D", scaled(100_000), 1, 128, 128, usual));
-    for (int configs : new int[] {1, 100, 1_000, 10_000}) {
-      points.add(new Point("configurations", scaled(100_000), configs, 32, 128, usual));
-    }
     // Beside the configurations series' sort. One configuration is never grouped; none at
     // 1,000 interleaved configurations is left out: it regenerates a hypernet per few rows.
     points.add(new Point("grouping", scaled(100_000), 100, 32, 128, ConfigGrouping.NONE));
     for (int configs : new int[] {100, 1_000}) {
       points.add(new Point("grouping", scaled(100_000), configs, 32, 128,
           ConfigGrouping.REPARTITION));
+    }
+    for (int configs : new int[] {1, 100, 1_000, 10_000}) {
+      points.add(new Point("configurations", scaled(100_000), configs, 32, 128, usual));
     }
     return points.stream().filter(p -> series.contains(p.series())).toList();
   }
