@@ -87,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--w-column", defaultValue = "w", paramLabel = "NAME") String wColumn;
 
   @Option(names = "--max-weights-mb", defaultValue = "0", paramLabel = "MB",
-      description = "Largest hypernet to build and broadcast; default a quarter of the driver "
+      description = "Largest hypernet to build; default a quarter of the driver "
           + "heap, at most 2048.")
   long maxWeightsMb;
 
