@@ -49,6 +49,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "scaling: multiplies every row count (default ${DEFAULT-VALUE}: 50k to 800k).")
   double scale;
 
+  @Option(names = "--series", split = ",", paramLabel = "NAME[,NAME...]",
+      defaultValue = "rows,n·D,configurations,grouping",
+      description = "scaling: which series to run (default ${DEFAULT-VALUE}).")
+  List<String> series;
+
   @Option(names = "--partitions", defaultValue = "2",
       description = "Input files and tasks (default ${DEFAULT-VALUE}).")
   int partitions;
@@ -80,12 +85,16 @@ final class BenchCommand implements Callable<Integer> {
     if (!suite.equals("end-to-end") && !suite.equals("scaling")) {
       throw JobFailure.invalidInput("bench: --suite must be end-to-end or scaling, got " + suite);
     }
+    if (!ScalingBenchmark.SERIES.containsAll(series)) {
+      throw JobFailure.invalidInput("bench: --series must name some of "
+          + String.join(",", ScalingBenchmark.SERIES) + ", got " + String.join(",", series));
+    }
     CompressionCodecName codec = RunCommand.codec(compression);
     SparkSession spark = SparkSessions.start("hypernet bench", master, sparkConf.settings());
     try {
       if (suite.equals("scaling")) {
         List<ScalingBenchmark.Measurement> results =
-            new ScalingBenchmark(spark, dir, scale, partitions).run();
+            new ScalingBenchmark(spark, dir, scale, partitions, series).run();
         spec.commandLine().getOut().printf("hypernet bench --suite scaling: l=64, hidden=128, "
             + "snappy, %s%n%n%s", master, ScalingBenchmark.table(results));
         return 0;

@@ -2,6 +2,7 @@ package io.hypernet.job;
 
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.RunReport;
+import io.hypernet.spark.ConfigGrouping;
 import io.hypernet.spark.ReconcileOptions;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -54,6 +55,12 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "ROWS", description = "Rows per engine call (default ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Option(names = "--group-by-config", paramLabel = "none|sort|repartition",
+      defaultValue = "sort", description = "Order rows by config_id before reconciling, so each "
+          + "task meets its configurations one after another: sort within partitions (default), "
+          + "repartition (shuffle, one task per configuration) or none.")
+  String groupByConfig;
+
   @Option(names = "--writer", defaultValue = "bulk", paramLabel = "bulk|spark",
       description = "bulk: this project's Parquet writer for W (default, several times faster); "
           + "spark: Spark's stock writer. Both write the same schema and values.")
@@ -83,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--w-column", defaultValue = "w", paramLabel = "NAME") String wColumn;
 
   @Option(names = "--max-weights-mb", defaultValue = "0", paramLabel = "MB",
-      description = "Largest hypernet to build and broadcast; default a quarter of the driver "
+      description = "Largest hypernet to build; default a quarter of the driver "
           + "heap, at most 2048.")
   long maxWeightsMb;
 
@@ -121,7 +128,8 @@ final class RunCommand implements Callable<Integer> {
       throw JobFailure.invalidInput("--mode must be error or overwrite, got " + mode);
     }
     ReconcileOptions options = ReconcileOptions.defaults().withEngine(engine.kind())
-        .withBatchSize(batchSize).withColumns(idColumn, configColumn, wColumn);
+        .withBatchSize(batchSize).withColumns(idColumn, configColumn, wColumn)
+        .withGrouping(grouping(groupByConfig));
     RunSettings.Writer outputWriter;
     try {
       outputWriter = RunSettings.Writer.valueOf(writer.toUpperCase(Locale.ROOT));
@@ -130,6 +138,14 @@ final class RunCommand implements Callable<Integer> {
     }
     return new RunSettings(input, configs, output, rejects, options, outputMode, failOnBadRow,
         maxRejectFraction, maxWeightsMb << 20, outputWriter, codec(compression));
+  }
+
+  private static ConfigGrouping grouping(String value) {
+    try {
+      return ConfigGrouping.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw JobFailure.invalidInput("--group-by-config: " + e.getMessage());
+    }
   }
 
   /** The value of {@code --compression} (also the bench's). */

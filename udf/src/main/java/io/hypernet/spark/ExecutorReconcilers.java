@@ -10,43 +10,76 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.broadcast.Broadcast;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one per-JVM cache of engines and loaded hypernets (like Iceberg's SparkExecutorCache): an
  * engine per (kind, GPU) for the JVM's lifetime, and loaded reconcilers per (engine,
- * configuration), shared by all tasks, bounded in bytes with LRU eviction of unused entries.
+ * configuration), shared by all tasks, bounded in bytes with LRU eviction of unleased entries.
+ *
+ * <p>Leased entries count toward the bound and are never closed while leased. A hypernet that
+ * does not fit, even after evicting every unleased entry, is loaded and used but not cached: it
+ * is closed when its last lease ends. Loading (generating or reading the weights, copying them to
+ * the device) happens outside the cache's lock; a second lease of a key being loaded waits for
+ * that one load, leases of other keys proceed.
  *
  * <p>Keyed by the configuration, not the broadcast id: broadcast ids restart with every
  * SparkContext in a JVM (local mode, notebooks), while seeded weights are a pure function of the
- * configuration, so a later run may safely reuse what an earlier one loaded.
+ * configuration and imported ones carry their file's digest in it, so a later run may safely
+ * reuse what an earlier one loaded.
  */
 public final class ExecutorReconcilers {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorReconcilers.class);
 
-  /** Byte budget of loaded hypernets per JVM; system property, default 2 GiB. */
-  public static final String MAX_BYTES_PROPERTY = "hypernet.executor.cache.max-bytes";
+  /** Spark conf: the cache's bound in bytes (e.g. {@code 1g}); overrides the fraction. */
+  public static final String MAX_BYTES_CONF = "spark.hypernet.executor.cache.maxBytes";
+  /** Spark conf: the cache's bound as a fraction of the executor's maximum heap. */
+  public static final String FRACTION_CONF = "spark.hypernet.executor.cache.fraction";
+  public static final double DEFAULT_FRACTION = 0.25;
 
   private static final ExecutorReconcilers INSTANCE =
-      new ExecutorReconcilers(Long.getLong(MAX_BYTES_PROPERTY, 2L << 30));
+      new ExecutorReconcilers((long) (DEFAULT_FRACTION * Runtime.getRuntime().maxMemory()));
 
-  private final long maxBytes;
+  private volatile long maxBytes;
   private final Map<String, ReconciliationEngine> engines = new HashMap<>();
+  /** Cached and loading entries, least recently leased first. */
   private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private long residentBytes;
   private long hits;
   private long misses;
   private long evictions;
+  private long uncached;
   private long loadNanos;
 
   ExecutorReconcilers(long maxBytes) {
     this.maxBytes = maxBytes;
   }
 
+  /** The JVM's cache, its bound taken from the running Spark conf (each run may set its own). */
   public static ExecutorReconcilers get() {
+    SparkEnv env = SparkEnv.get();
+    if (env != null) {
+      INSTANCE.maxBytes = maxBytes(env.conf(), Runtime.getRuntime().maxMemory());
+    }
     return INSTANCE;
+  }
+
+  /** The bound {@link #MAX_BYTES_CONF} sets, else {@link #FRACTION_CONF} of the heap. */
+  static long maxBytes(SparkConf conf, long maxHeap) {
+    if (conf.contains(MAX_BYTES_CONF)) {
+      return conf.getSizeAsBytes(MAX_BYTES_CONF);
+    }
+    double fraction = conf.getDouble(FRACTION_CONF, DEFAULT_FRACTION);
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new IllegalArgumentException(FRACTION_CONF + " must be in [0, 1], got " + fraction);
+    }
+    return (long) (fraction * maxHeap);
   }
 
   /** The engine for this JVM and device, opened on first use. */
@@ -56,84 +89,140 @@ public final class ExecutorReconcilers {
   }
 
   /**
-   * A lease on the hypernet of {@code config} loaded into {@code engine}; its broadcast weights
-   * are only read on a miss. Close the lease after use.
+   * A lease on the hypernet of {@code config} loaded into {@code engine}; {@code weights} is only
+   * called on a miss, by the one lease that loads. Close the lease after use.
    */
-  public synchronized Lease lease(ReconciliationEngine engine, HypernetConfig config,
-      Broadcast<HypernetWeights> weights) {
+  public Lease lease(ReconciliationEngine engine, HypernetConfig config,
+      Supplier<HypernetWeights> weights) {
     Key key = new Key(engine.description(), config);
-    Entry entry = entries.get(key);
-    if (entry != null) {
-      hits++;
-    } else {
-      misses++;
-      long start = System.nanoTime();
-      BatchReconciler reconciler = engine.load(weights.value());
-      loadNanos += System.nanoTime() - start;
-      entry = new Entry(reconciler);
-      entries.put(key, entry);
-      residentBytes += reconciler.residentBytes();
-      LOG.info("loaded {} into {} in {} ms ({} MiB; cache {} MiB of {} MiB)",
-          reconciler.weights().config(), engine.description(),
-          (System.nanoTime() - start) / 1_000_000, reconciler.residentBytes() >> 20,
-          residentBytes >> 20, maxBytes >> 20);
+    Entry entry;
+    boolean loader;
+    synchronized (this) {
+      entry = entries.get(key);
+      loader = entry == null;
+      if (loader) {
+        misses++;
+        entry = new Entry();
+        entries.put(key, entry);
+      } else {
+        hits++;
+      }
+      entry.leases++;
     }
-    // Leased before evicting, so the entry just loaded is never the one evicted.
-    entry.leases++;
-    evictUnused();
+    if (loader) {
+      load(key, entry, engine, weights);
+    }
+    try {
+      entry.loaded.get();
+    } catch (ExecutionException e) {
+      synchronized (this) {
+        entry.leases--;
+      }
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(
+          "loading " + config + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      returnLease(entry);
+      throw new IllegalStateException("interrupted waiting for " + config + " to load", e);
+    }
     return new Lease(entry);
   }
 
-  private void evictUnused() {
+  /** Loads outside the lock, then caches the entry if it fits beside the leased ones. */
+  private void load(Key key, Entry entry, ReconciliationEngine engine,
+      Supplier<HypernetWeights> weights) {
+    long start = System.nanoTime();
+    BatchReconciler reconciler;
+    try {
+      reconciler = engine.load(weights.get());
+    } catch (RuntimeException | Error e) {
+      synchronized (this) {
+        entries.remove(key);
+      }
+      entry.loaded.completeExceptionally(e);
+      return;
+    }
+    long nanos = System.nanoTime() - start;
+    long size = reconciler.residentBytes();
+    synchronized (this) {
+      loadNanos += nanos;
+      entry.reconciler = reconciler;
+      if (size <= maxBytes) {
+        evictUnusedUntil(maxBytes - size); // an oversize hypernet leaves the cache as it was
+      }
+      if (residentBytes + size <= maxBytes) {
+        entry.cached = true;
+        residentBytes += size;
+      } else {
+        entries.remove(key);
+        uncached++;
+      }
+      LOG.debug("loaded {} into {} in {} ms ({} KiB, {}; cache {} MiB of {} MiB)",
+          reconciler.weights().config(), engine.description(), nanos / 1_000_000, size >> 10,
+          entry.cached ? "cached" : "not cached", residentBytes >> 20, maxBytes >> 20);
+    }
+    entry.loaded.complete(null);
+  }
+
+  private void evictUnusedUntil(long resident) {
     Iterator<Entry> lru = entries.values().iterator();
-    while (residentBytes > maxBytes && lru.hasNext()) {
+    while (residentBytes > resident && lru.hasNext()) {
       Entry e = lru.next();
-      if (e.leases == 0) {
+      if (e.cached && e.leases == 0) {
         lru.remove();
-        release(e);
+        residentBytes -= e.reconciler.residentBytes();
+        e.reconciler.close();
         evictions++;
       }
     }
   }
 
-  private void release(Entry e) {
-    residentBytes -= e.reconciler.residentBytes();
-    e.reconciler.close();
-  }
-
   private synchronized void returnLease(Entry entry) {
     entry.leases--;
-    evictUnused();
+    if (entry.leases == 0 && !entry.cached && entry.reconciler != null) {
+      entry.reconciler.close();
+    } else {
+      // A bound lowered by a later run's conf takes effect as leases end.
+      evictUnusedUntil(maxBytes);
+    }
   }
 
   /** Closes every loaded hypernet and engine (tests, or a JVM about to change engines). */
   public synchronized void clear() {
-    entries.values().forEach(this::release);
+    for (Entry e : entries.values()) {
+      if (e.cached) {
+        e.reconciler.close();
+      }
+    }
     entries.clear();
+    residentBytes = 0;
     engines.values().forEach(ReconciliationEngine::close);
     engines.clear();
   }
 
   public synchronized Stats stats() {
-    return new Stats(hits, misses, evictions, entries.size(), residentBytes, loadNanos / 1_000_000);
+    return new Stats(hits, misses, evictions, uncached, entries.size(), residentBytes, maxBytes,
+        loadNanos / 1_000_000);
   }
 
-  /** Cache counters since JVM start. */
-  public record Stats(long hits, long misses, long evictions, int entries, long residentBytes,
-      long loadMillis) {}
+  /**
+   * Cache counters since JVM start: {@code uncached} counts loads used without caching (too big
+   * for the room the leased entries left); {@code entries} includes loads in flight.
+   */
+  public record Stats(long hits, long misses, long evictions, long uncached, int entries,
+      long residentBytes, long maxBytes, long loadMillis) {}
 
   private record Key(String engine, HypernetConfig config) {}
 
   private static final class Entry {
-    final BatchReconciler reconciler;
+    /** Completes when {@link #reconciler} is set, or with the load's failure. */
+    final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    BatchReconciler reconciler;
+    boolean cached;
     int leases;
-
-    Entry(BatchReconciler reconciler) {
-      this.reconciler = reconciler;
-    }
   }
 
-  /** A task's hold on a loaded hypernet: it is not evicted while leased. */
+  /** A task's hold on a loaded hypernet: it is not evicted (nor closed) while leased. */
   public final class Lease implements AutoCloseable {
     private final Entry entry;
     private final TestFaults faults = TestFaults.forCurrentTask();

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -20,68 +21,77 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hypernets of one run: each valid configuration's weights built once on the driver and
- * shipped in one {@link Broadcast} (executors cache broadcasts per JVM), plus the invalid
- * configurations whose rows are rejected. Serializable: tasks capture it to find their hypernet.
+ * The hypernets of one run, as recipes: one {@link Broadcast} of a table holding each valid
+ * configuration (a seed-derived hypernet is fully defined by it) or, for imported weights, its
+ * validated file's identity. Executors make the weights on a cache miss
+ * ({@link ExecutorReconcilers}), so the driver never holds the hypernets and a configuration no
+ * row uses costs nothing. Also holds the invalid configurations, whose rows are rejected.
+ * Serializable: tasks capture it to find their hypernet; the driver-side lists stay behind.
  */
 public final class HypernetCatalog implements Serializable, AutoCloseable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(HypernetCatalog.class);
 
-  private final Map<String, Broadcast<HypernetWeights>> broadcasts;
-  private final Map<String, HypernetConfig> valid;
-  private final List<InvalidConfig> invalid;
+  private final Broadcast<RecipeTable> recipes;
+  private final transient Map<String, HypernetConfig> valid;
+  private final transient List<InvalidConfig> invalid;
 
-  private HypernetCatalog(Map<String, Broadcast<HypernetWeights>> broadcasts,
-      Map<String, HypernetConfig> valid, List<InvalidConfig> invalid) {
-    this.broadcasts = broadcasts;
+  private HypernetCatalog(Broadcast<RecipeTable> recipes, Map<String, HypernetConfig> valid,
+      List<InvalidConfig> invalid) {
+    this.recipes = recipes;
     this.valid = valid;
     this.invalid = invalid;
   }
 
   /**
-   * Builds (seed-derived) or reads (imported) and broadcasts the weights of every valid
-   * configuration; a weights file of the wrong shape makes its configuration invalid.
+   * Broadcasts the recipe of every valid configuration; imported weights files are read and
+   * validated first, one at a time, and a file of the wrong shape makes its configuration
+   * invalid.
    *
    * @throws UnreadableWeightsException when a configured weights file cannot be read
    */
   public static HypernetCatalog build(SparkSession spark, ConfigValidator.Result configs) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Map<String, Broadcast<HypernetWeights>> broadcasts = new LinkedHashMap<>();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    Map<String, HypernetRecipe> table = new LinkedHashMap<>();
     Map<String, HypernetConfig> valid = new LinkedHashMap<>();
-    long bytes = 0;
     long start = System.nanoTime();
     List<InvalidConfig> invalid = new ArrayList<>(configs.invalid());
+    int imported = 0;
     for (HypernetConfig config : configs.valid()) {
-      HypernetWeights weights;
+      HypernetRecipe recipe;
       try {
-        weights = config.isImported()
-            ? ImportedWeights.read(config, spark.sparkContext().hadoopConfiguration())
-            : HypernetWeights.seeded(config);
+        recipe = config.isImported() ? ImportedWeights.validate(config, hadoop)
+            : HypernetRecipe.seeded(config);
       } catch (InvalidWeightsException e) {
         invalid.add(new InvalidConfig(config.configId(), e.getMessage()));
         continue;
-      } catch (RuntimeException e) {
-        broadcasts.values().forEach(b -> b.destroy());
-        throw e;
       }
-      broadcasts.put(config.configId(), jsc.broadcast(weights));
-      valid.put(config.configId(), weights.config());
-      bytes += weights.sizeInBytes();
+      imported += config.isImported() ? 1 : 0;
+      table.put(config.configId(), recipe);
+      valid.put(config.configId(), recipe.config());
     }
-    LOG.info("built and broadcast {} hypernet(s), {} MiB of weights, in {} ms; {} invalid "
-        + "configuration(s)", valid.size(), bytes >> 20, (System.nanoTime() - start) / 1_000_000,
-        invalid.size());
+    Broadcast<RecipeTable> recipes = jsc.broadcast(new RecipeTable(table,
+        imported == 0 ? null : new SerializableConfiguration(hadoop)));
+    LOG.info("broadcast the recipes of {} hypernet(s) ({} imported, validated) in {} ms; {} "
+        + "invalid configuration(s)", valid.size(), imported,
+        (System.nanoTime() - start) / 1_000_000, invalid.size());
     for (InvalidConfig bad : invalid) {
       LOG.warn("invalid configuration '{}': {}", BoundedText.of(bad.configId()), bad.reason());
     }
-    return new HypernetCatalog(broadcasts, valid, List.copyOf(invalid));
+    return new HypernetCatalog(recipes, valid, List.copyOf(invalid));
   }
 
+  /** Every configuration a task may meet, by config_id; one per executor JVM and run. */
+  private record RecipeTable(Map<String, HypernetRecipe> recipes,
+      SerializableConfiguration hadoop) implements Serializable {}
+
+  /** The valid configurations by config_id (on the driver; tasks see only the recipes). */
   public Map<String, HypernetConfig> validConfigs() {
     return Collections.unmodifiableMap(valid);
   }
@@ -90,13 +100,21 @@ public final class HypernetCatalog implements Serializable, AutoCloseable {
     return invalid;
   }
 
-  Broadcast<HypernetWeights> broadcastOf(String configId) {
-    Broadcast<HypernetWeights> b = broadcasts.get(configId);
-    if (b == null) {
+  /** The recipe of a valid configuration, where tasks run. */
+  HypernetRecipe recipe(String configId) {
+    HypernetRecipe recipe = recipes.value().recipes().get(configId);
+    if (recipe == null) {
       // Rows are classified against this same catalog before they reach an engine.
-      throw new IllegalStateException("no hypernet for configuration '" + configId + "'");
+      throw new IllegalStateException("no hypernet for configuration '"
+          + BoundedText.of(configId) + "'");
     }
-    return b;
+    return recipe;
+  }
+
+  /** Generates or reads a valid configuration's weights, where tasks run. */
+  HypernetWeights weights(HypernetRecipe recipe) {
+    RecipeTable table = recipes.value();
+    return recipe.weights(table.hadoop() == null ? null : table.hadoop().value());
   }
 
   /**
@@ -122,9 +140,9 @@ public final class HypernetCatalog implements Serializable, AutoCloseable {
     return spark.createDataFrame(rows, schema);
   }
 
-  /** Drops the broadcast weights from executors and driver once the run no longer needs them. */
+  /** Drops the broadcast recipes once the run no longer needs them (cached hypernets stay). */
   @Override
   public void close() {
-    broadcasts.values().forEach(b -> b.destroy());
+    recipes.destroy();
   }
 }

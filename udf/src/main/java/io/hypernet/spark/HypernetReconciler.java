@@ -44,9 +44,9 @@ public final class HypernetReconciler {
     DataType idType = RowClassifier.typeOf(input.schema(), options.idColumn());
     // Rejected rows go through the reconciliation pass too, only to be counted there: when none
     // is seen, the rejects need no pass of their own.
-    RDD<InternalRow> classifiedRows = classified
+    RDD<InternalRow> classifiedRows = grouped(classified
         .select(input.col(options.idColumn()), input.col(options.configColumn()),
-            col(names.w()), reason)
+            col(names.w()), reason), options, catalog.validConfigs().size())
         .queryExecution().toRdd();
     ReconcileMetrics metrics = new ReconcileMetrics(spark.sparkContext());
     RDD<InternalRow> rows = classifiedRows.toJavaRDD()
@@ -58,6 +58,23 @@ public final class HypernetReconciler {
             codec, hadoop), spark, new StructType()
             .add(options.configColumn(), DataTypes.StringType, false)
             .add(options.idColumn(), idType, false));
+  }
+
+  /**
+   * The classified rows ordered so that a task meets one configuration after another; with one
+   * valid configuration there is nothing to group.
+   */
+  private static Dataset<Row> grouped(Dataset<Row> rows, ReconcileOptions options,
+      int validConfigs) {
+    Column configId = rows.col(options.configColumn());
+    if (validConfigs <= 1) {
+      return rows;
+    }
+    return switch (options.grouping()) {
+      case NONE -> rows;
+      case SORT -> rows.sortWithinPartitions(configId);
+      case REPARTITION -> rows.repartition(configId).sortWithinPartitions(configId);
+    };
   }
 
   /** SPEC §5: id (the input's type), config_id, n, D, W as array&lt;float&gt; row-major. */

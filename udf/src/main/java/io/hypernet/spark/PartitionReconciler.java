@@ -2,10 +2,8 @@ package io.hypernet.spark;
 
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.engine.ReconciliationEngine;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
@@ -21,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The per-partition core: streams classified rows ({@code id, config_id, w, reason}), counts and
- * skips the rejected ones (non-null reason), groups the others into per-config batches, runs each full batch through the executor's engine, and yields
- * {@code (id, config_id, n, D, W)} rows. Memory is bounded by the batch sizes, never by the
+ * skips the rejected ones (non-null reason), groups the others into per-config batches, runs each
+ * full batch through the executor's engine, and yields {@code (id, config_id, n, D, W)} rows. A
+ * batch leases its hypernet from {@link ExecutorReconcilers} only for its engine call, so a task
+ * holds at most one lease however many configurations it meets, and the cache's bound holds. Memory is bounded by the batch sizes, never by the
  * partition: at most {@code 4 × batch} rows, and at most four batch buffers' worth of w
  * ({@link ReconcileOptions#MAX_BATCH_BUFFER_FLOATS}), wait across configurations before the
  * largest batch is flushed early.
@@ -31,8 +31,6 @@ final class PartitionReconciler implements Iterator<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionReconciler.class);
   private static final int REASON_ORDINAL = 3;
   private static final long MAX_PENDING_FLOATS = 4 * ReconcileOptions.MAX_BATCH_BUFFER_FLOATS;
-  /** A flushed batch keeps its w buffer up to this size (1 MiB); larger ones are regrown. */
-  private static final int RETAINED_W_FLOATS = 1 << 18;
 
   private final Iterator<InternalRow> input;
   private final HypernetCatalog catalog;
@@ -42,17 +40,17 @@ final class PartitionReconciler implements Iterator<InternalRow> {
   private final TaskGpu gpu;
   private final ReconciliationEngine engine;
   private final Map<UTF8String, Pending> pending = new HashMap<>();
-  private final List<ExecutorReconcilers.Lease> leases = new ArrayList<>();
   private final int maxPendingRows;
   private int pendingRows;
   private long pendingFloats;
   private float[] out = new float[0];
   private Pending emitting;
-  /** The emitting batch's ids; kept here because a flushed batch may drop its buffers. */
+  /** The emitting batch's ids. */
   private Object[] emittingIds;
   private int emitIndex;
   private int emitCount;
   private long rowsDone;
+  private int batchesDone;
 
   PartitionReconciler(Iterator<InternalRow> input, HypernetCatalog catalog,
       ReconcileOptions options, DataType idType, ReconcileMetrics metrics) {
@@ -65,18 +63,13 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     this.gpu = TaskGpu.forCurrentTask(metrics);
     this.engine = ExecutorReconcilers.get().engine(options.engine(), gpu.ordinal());
     metrics.recordEngine(engine.description());
-    TaskContext task = TaskContext.get();
-    if (task != null) {
-      // Leases are returned even when the task fails or is killed half-way.
-      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> releaseLeases());
-    }
   }
 
   @Override
   public boolean hasNext() {
     while (emitIndex >= emitCount) {
       if (!flushNextBatch()) {
-        releaseLeases();
+        logDone();
         return false;
       }
     }
@@ -105,7 +98,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
   boolean advanceBatch() {
     emitIndex = emitCount;
     if (!flushNextBatch()) {
-      releaseLeases();
+      logDone();
       return false;
     }
     emitIndex = emitCount;
@@ -178,13 +171,10 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     Pending batch = pending.get(configId);
     if (batch == null) {
       UTF8String key = configId.copy();
-      HypernetConfig config = catalog.validConfigs().get(key.toString());
-      gpu.acquire(); // loading copies the weights to the device
-      ExecutorReconcilers.Lease lease =
-          ExecutorReconcilers.get().lease(engine, config, catalog.broadcastOf(key.toString()));
-      leases.add(lease);
-      batch = new Pending(key, config, lease,
-          gpu.batchRows(engine, config, options.batchSizeFor(config)));
+      HypernetRecipe recipe = catalog.recipe(key.toString());
+      gpu.acquire(); // before the first batch copies weights and rows to the device
+      batch = new Pending(key, recipe,
+          gpu.batchRows(engine, recipe.config(), options.batchSizeFor(recipe.config())));
       pending.put(key, batch);
     }
     return batch;
@@ -195,33 +185,39 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     if (out.length < needed) {
       out = new float[Math.toIntExact((long) batch.capacity * batch.config.outputSize())];
     }
-    batch.lease.reconciler().reconcile(batch.w, batch.count, out);
+    HypernetRecipe recipe = batch.recipe;
+    try (ExecutorReconcilers.Lease lease = ExecutorReconcilers.get()
+        .lease(engine, recipe.config(), () -> catalog.weights(recipe))) {
+      lease.reconciler().reconcile(batch.w, batch.count, out);
+    }
     emitting = batch;
     emittingIds = batch.ids;
     emitIndex = 0;
     emitCount = batch.count;
     pendingRows -= batch.count;
     pendingFloats -= (long) batch.count * batch.l;
-    batch.flushed();
+    // Emptied: dropped until its configuration's rows come again, so a partition meeting many
+    // configurations keeps buffers only for those with rows waiting.
+    pending.remove(batch.configId);
     rowsDone += emitCount;
+    batchesDone++;
     metrics.recordRows(emitCount);
   }
 
-  private void releaseLeases() {
-    if (!leases.isEmpty()) {
-      LOG.debug("partition done: {} rows on {}, {} configuration(s); cache {}", rowsDone,
-          engine.description(), leases.size(), ExecutorReconcilers.get().stats());
+  private void logDone() {
+    if (batchesDone > 0) {
+      LOG.debug("partition done: {} rows in {} batches on {}; cache {}", rowsDone, batchesDone,
+          engine.description(), ExecutorReconcilers.get().stats());
+      batchesDone = 0;
     }
-    leases.forEach(ExecutorReconcilers.Lease::close);
-    leases.clear();
     gpu.release();
   }
 
   /** Rows of one configuration waiting for their engine call. */
   private final class Pending {
     final UTF8String configId;
+    final HypernetRecipe recipe;
     final HypernetConfig config;
-    final ExecutorReconcilers.Lease lease;
     final int capacity;
     final int l;
     /** Grown as rows arrive, so configurations with few rows hold little. */
@@ -229,11 +225,10 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     Object[] ids = new Object[0];
     int count;
 
-    Pending(UTF8String configId, HypernetConfig config, ExecutorReconcilers.Lease lease,
-        int capacity) {
+    Pending(UTF8String configId, HypernetRecipe recipe, int capacity) {
       this.configId = configId;
-      this.config = config;
-      this.lease = lease;
+      this.recipe = recipe;
+      this.config = recipe.config();
       this.capacity = capacity;
       this.l = config.l();
     }
@@ -253,15 +248,6 @@ final class PartitionReconciler implements Iterator<InternalRow> {
         w[offset + j] = values.getFloat(j);
       }
       count++;
-    }
-
-    /** After the engine call: empty, and a large w buffer is let go until rows come again. */
-    void flushed() {
-      count = 0;
-      if (w.length > RETAINED_W_FLOATS) {
-        w = new float[0];
-        ids = new Object[0];
-      }
     }
   }
 }

@@ -5,7 +5,7 @@ import io.hypernet.engine.EngineKind;
 import java.io.Serializable;
 
 /**
- * How to reconcile: engine, batch size and the input column names. Immutable; the {@code with}
+ * How to reconcile: engine, batch size, grouping by configuration and the input column names. Immutable; the {@code with}
  * methods return modified copies.
  */
 public final class ReconcileOptions implements Serializable {
@@ -19,14 +19,18 @@ public final class ReconcileOptions implements Serializable {
    */
   public static final long MAX_BATCH_BUFFER_FLOATS = 16L << 20;
 
+  /** Sorting within partitions costs little and bounds the loads per task (BENCHMARKS.md). */
+  public static final ConfigGrouping DEFAULT_GROUPING = ConfigGrouping.SORT;
+
   private final EngineKind engine;
   private final int batchSize;
   private final String idColumn;
   private final String configColumn;
   private final String wColumn;
+  private final ConfigGrouping grouping;
 
   private ReconcileOptions(EngineKind engine, int batchSize, String idColumn, String configColumn,
-      String wColumn) {
+      String wColumn, ConfigGrouping grouping) {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
     }
@@ -35,22 +39,28 @@ public final class ReconcileOptions implements Serializable {
     this.idColumn = idColumn;
     this.configColumn = configColumn;
     this.wColumn = wColumn;
+    this.grouping = java.util.Objects.requireNonNull(grouping, "grouping");
   }
 
   public static ReconcileOptions defaults() {
-    return new ReconcileOptions(EngineKind.AUTO, DEFAULT_BATCH_SIZE, "id", "config_id", "w");
+    return new ReconcileOptions(EngineKind.AUTO, DEFAULT_BATCH_SIZE, "id", "config_id", "w",
+        DEFAULT_GROUPING);
   }
 
   public ReconcileOptions withEngine(EngineKind value) {
-    return new ReconcileOptions(value, batchSize, idColumn, configColumn, wColumn);
+    return new ReconcileOptions(value, batchSize, idColumn, configColumn, wColumn, grouping);
   }
 
   public ReconcileOptions withBatchSize(int value) {
-    return new ReconcileOptions(engine, value, idColumn, configColumn, wColumn);
+    return new ReconcileOptions(engine, value, idColumn, configColumn, wColumn, grouping);
   }
 
   public ReconcileOptions withColumns(String id, String configId, String w) {
-    return new ReconcileOptions(engine, batchSize, id, configId, w);
+    return new ReconcileOptions(engine, batchSize, id, configId, w, grouping);
+  }
+
+  public ReconcileOptions withGrouping(ConfigGrouping value) {
+    return new ReconcileOptions(engine, batchSize, idColumn, configColumn, wColumn, value);
   }
 
   public EngineKind engine() {
@@ -81,5 +91,9 @@ public final class ReconcileOptions implements Serializable {
 
   public String wColumn() {
     return wColumn;
+  }
+
+  public ConfigGrouping grouping() {
+    return grouping;
   }
 }

@@ -1,8 +1,10 @@
 package io.hypernet.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypernet.config.ConfigRow;
 import io.hypernet.config.ConfigValidator;
@@ -11,118 +13,217 @@ import io.hypernet.config.SizeLimits;
 import io.hypernet.engine.BatchReconciler;
 import io.hypernet.engine.EngineKind;
 import io.hypernet.engine.ReconciliationEngine;
-import io.hypernet.testing.LocalSpark;
 import io.hypernet.weights.HypernetWeights;
+import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ExecutorReconcilersTest {
+  private final ExecutorService threads = Executors.newFixedThreadPool(8);
 
-  private static HypernetCatalog catalog(SparkSession spark, long seed) {
-    ConfigRow row = new ConfigRow("x", 4, 2, 3, 8, seed, null, null, null, "test");
-    return HypernetCatalog.build(spark,
-        new ConfigValidator(new SizeLimits(1L << 30)).validate(List.of(row)));
+  @AfterEach
+  void stopThreads() {
+    threads.shutdownNow();
+  }
+
+  private static HypernetConfig config(String id, long seed) {
+    ConfigRow row = new ConfigRow(id, 4, 2, 3, 8, seed, null, null, null, "test");
+    return new ConfigValidator(new SizeLimits(1L << 30)).validate(List.of(row)).valid().get(0);
+  }
+
+  private static Supplier<HypernetWeights> seeded(HypernetConfig config) {
+    return () -> HypernetWeights.seeded(config);
+  }
+
+  /** What one of {@link #config}'s hypernets occupies in the JVM engine. */
+  private static long entryBytes(ReconciliationEngine engine) {
+    try (BatchReconciler r = engine.load(HypernetWeights.seeded(config("size", 0)))) {
+      return r.residentBytes();
+    }
   }
 
   /** Broadcast ids restart with each SparkContext; a new run must never get old weights. */
   @Test
-  void aNewSparkContextWithTheSameConfigIdGetsItsOwnWeights() {
+  void theSameConfigIdWithOtherWeightsIsAnotherEntry() {
     ExecutorReconcilers cache = new ExecutorReconcilers(1L << 20);
     ReconciliationEngine engine = cache.engine(EngineKind.JVM, -1);
-    long[] seeds = {1, 2};
-    for (long seed : seeds) {
-      SparkSession spark = LocalSpark.start("local[1]");
-      try (HypernetCatalog catalog = catalog(spark, seed)) {
-        HypernetConfig config = catalog.validConfigs().get("x");
-        try (ExecutorReconcilers.Lease lease =
-            cache.lease(engine, config, catalog.broadcastOf("x"))) {
-          assertEquals(seed, lease.reconciler().weights().config().seed());
-        }
-      } finally {
-        spark.stop();
+    for (long seed : new long[] {1, 2}) {
+      HypernetConfig config = config("x", seed);
+      try (ExecutorReconcilers.Lease lease = cache.lease(engine, config, seeded(config))) {
+        assertEquals(seed, lease.reconciler().weights().config().seed());
       }
     }
     assertEquals(2, cache.stats().misses());
   }
 
   @Test
-  void unusedEntriesAreEvictedBeyondTheByteBudgetAndLeasedOnesAreNot() {
-    SparkSession spark = LocalSpark.start("local[1]");
-    try (HypernetCatalog first = catalog(spark, 1); HypernetCatalog second = catalog(spark, 2)) {
-      // A budget smaller than one hypernet: every unleased entry goes at once.
-      ExecutorReconcilers cache = new ExecutorReconcilers(1);
-      ReconciliationEngine engine = cache.engine(EngineKind.JVM, -1);
-      HypernetConfig a = first.validConfigs().get("x");
-      HypernetConfig b = second.validConfigs().get("x");
-      ExecutorReconcilers.Lease held = cache.lease(engine, a, first.broadcastOf("x"));
-      try (ExecutorReconcilers.Lease other = cache.lease(engine, b, second.broadcastOf("x"))) {
-        assertEquals(0, cache.stats().evictions(), "both are leased");
-      }
-      assertEquals(1, cache.stats().evictions(), "b went when its lease ended");
-      try (ExecutorReconcilers.Lease again = cache.lease(engine, a, first.broadcastOf("x"))) {
-        assertSame(held.reconciler(), again.reconciler(), "a stayed while leased");
-      }
-      held.close();
-      assertEquals(0, cache.stats().entries());
-    } finally {
-      spark.stop();
+  void leasedEntriesCountTowardTheBoundAndWhatDoesNotFitIsUsedUncached() {
+    ExecutorReconcilers probe = new ExecutorReconcilers(0);
+    ReconciliationEngine engine = probe.engine(EngineKind.JVM, -1);
+    long size = entryBytes(engine);
+    ExecutorReconcilers cache = new ExecutorReconcilers(2 * size);
+    HypernetConfig a = config("a", 1);
+    HypernetConfig b = config("b", 2);
+    HypernetConfig c = config("c", 3);
+    ExecutorReconcilers.Lease heldA = cache.lease(engine, a, seeded(a));
+    ExecutorReconcilers.Lease heldB = cache.lease(engine, b, seeded(b));
+    try (ExecutorReconcilers.Lease leaseC = cache.lease(engine, c, seeded(c))) {
+      assertEquals(c, leaseC.reconciler().weights().config(), "used although it does not fit");
+      assertEquals(1, cache.stats().uncached());
+      assertEquals(0, cache.stats().evictions(), "a and b are leased");
+      assertEquals(2 * size, cache.stats().residentBytes());
     }
+    assertEquals(2, cache.stats().entries(), "c was not cached");
+    try (ExecutorReconcilers.Lease again = cache.lease(engine, a, seeded(a))) {
+      assertSame(heldA.reconciler(), again.reconciler(), "a stayed while leased");
+    }
+    heldA.close();
+    heldB.close();
+    // b is now the least recently leased: c takes its room.
+    try (ExecutorReconcilers.Lease leaseC = cache.lease(engine, c, seeded(c))) {
+      assertEquals(1, cache.stats().evictions());
+      assertTrue(cache.stats().residentBytes() <= 2 * size);
+    }
+    try (ExecutorReconcilers.Lease leaseA = cache.lease(engine, a, seeded(a))) {
+      assertSame(heldA.reconciler(), leaseA.reconciler(), "a was not evicted");
+    }
+  }
+
+  @Test
+  void anEntryBiggerThanTheBoundIsComputedAndUsedButNotCachedNorEvictsOthers() {
+    ExecutorReconcilers probe = new ExecutorReconcilers(0);
+    ReconciliationEngine engine = probe.engine(EngineKind.JVM, -1);
+    long size = entryBytes(engine);
+    ExecutorReconcilers cache = new ExecutorReconcilers(size);
+    HypernetConfig small = config("small", 1);
+    cache.lease(engine, small, seeded(small)).close();
+    ConfigRow row = new ConfigRow("big", 4, 4, 4, 8, 2L, null, null, null, "test");
+    HypernetConfig big =
+        new ConfigValidator(new SizeLimits(1L << 30)).validate(List.of(row)).valid().get(0);
+    BatchReconciler first;
+    try (ExecutorReconcilers.Lease lease = cache.lease(engine, big, seeded(big))) {
+      first = lease.reconciler();
+      float[] out = new float[16];
+      first.reconcile(new float[] {1, 2, 3, 4}, 1, out);
+    }
+    try (ExecutorReconcilers.Lease lease = cache.lease(engine, big, seeded(big))) {
+      assertNotSame(first, lease.reconciler(), "computed again: it was never cached");
+    }
+    ExecutorReconcilers.Stats stats = cache.stats();
+    assertEquals(2, stats.uncached());
+    assertEquals(0, stats.evictions(), "the small entry stayed");
+    assertEquals(1, stats.entries());
+    assertEquals(size, stats.residentBytes());
+  }
+
+  @Test
+  void loadsOfDifferentKeysProceedInParallel() throws Exception {
+    ExecutorReconcilers cache = new ExecutorReconcilers(1L << 20);
+    ReconciliationEngine engine = cache.engine(EngineKind.JVM, -1);
+    HypernetConfig a = config("a", 1);
+    HypernetConfig b = config("b", 2);
+    CountDownLatch bothLoading = new CountDownLatch(2);
+    Supplier<HypernetWeights> waitForTheOther = () -> {
+      bothLoading.countDown();
+      try {
+        // Under a global lock the second load could never start: this would time out.
+        assertTrue(bothLoading.await(10, TimeUnit.SECONDS), "the other load did not start");
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return null;
+    };
+    Future<?> loadA = threads.submit(() -> cache.lease(engine, a, () -> {
+      waitForTheOther.get();
+      return HypernetWeights.seeded(a);
+    }).close());
+    Future<?> loadB = threads.submit(() -> cache.lease(engine, b, () -> {
+      waitForTheOther.get();
+      return HypernetWeights.seeded(b);
+    }).close());
+    loadA.get(20, TimeUnit.SECONDS);
+    loadB.get(20, TimeUnit.SECONDS);
+    assertEquals(2, cache.stats().misses());
+    assertEquals(2, cache.stats().entries());
+  }
+
+  @Test
+  void concurrentLeasesOfOneKeyLoadItOnce() throws Exception {
+    ExecutorReconcilers cache = new ExecutorReconcilers(1L << 20);
+    ReconciliationEngine engine = cache.engine(EngineKind.JVM, -1);
+    HypernetConfig a = config("a", 1);
+    AtomicInteger generated = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<BatchReconciler>> leases = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      leases.add(threads.submit(() -> {
+        start.await();
+        try (ExecutorReconcilers.Lease lease = cache.lease(engine, a, () -> {
+          generated.incrementAndGet();
+          sleep(200);
+          return HypernetWeights.seeded(a);
+        })) {
+          return lease.reconciler();
+        }
+      }));
+    }
+    start.countDown();
+    BatchReconciler first = leases.get(0).get(20, TimeUnit.SECONDS);
+    for (Future<BatchReconciler> lease : leases) {
+      assertSame(first, lease.get(20, TimeUnit.SECONDS));
+    }
+    assertEquals(1, generated.get());
+    assertEquals(1, cache.stats().misses());
+    assertEquals(7, cache.stats().hits());
   }
 
   /** A load that throws (a GPU out of memory) leaves no entry, and the next lease loads anew. */
   @Test
   void aFailedLoadLeavesNothingCachedAndTheNextLeaseLoads() {
-    SparkSession spark = LocalSpark.start("local[1]");
-    try (HypernetCatalog catalog = catalog(spark, 1)) {
-      ExecutorReconcilers cache = new ExecutorReconcilers(1L << 20);
-      FailingOnce engine = new FailingOnce(cache.engine(EngineKind.JVM, -1));
-      HypernetConfig config = catalog.validConfigs().get("x");
-      assertThrows(IllegalStateException.class,
-          () -> cache.lease(engine, config, catalog.broadcastOf("x")));
-      assertEquals(0, cache.stats().entries());
-      assertEquals(0, cache.stats().residentBytes());
-      try (ExecutorReconcilers.Lease lease = cache.lease(engine, config, catalog.broadcastOf("x"))) {
-        assertEquals(config, lease.reconciler().weights().config());
-      }
-      assertEquals(1, cache.stats().entries());
-      assertEquals(2, cache.stats().misses(), "the failed load was not a hit later");
-    } finally {
-      spark.stop();
+    ExecutorReconcilers cache = new ExecutorReconcilers(1L << 20);
+    ReconciliationEngine engine = cache.engine(EngineKind.JVM, -1);
+    HypernetConfig config = config("x", 1);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> cache.lease(engine, config, () -> {
+          throw new IllegalStateException("out of memory copying the weights");
+        }));
+    assertEquals("out of memory copying the weights", e.getMessage());
+    assertEquals(0, cache.stats().entries());
+    assertEquals(0, cache.stats().residentBytes());
+    try (ExecutorReconcilers.Lease lease = cache.lease(engine, config, seeded(config))) {
+      assertEquals(config, lease.reconciler().weights().config());
     }
+    assertEquals(1, cache.stats().entries());
+    assertEquals(2, cache.stats().misses(), "the failed load was not a hit later");
   }
 
-  /** An engine whose first load fails. */
-  private static final class FailingOnce implements ReconciliationEngine {
-    private final ReconciliationEngine delegate;
-    private boolean failed;
+  @Test
+  void theBoundComesFromSparkConf() {
+    long heap = 8L << 30;
+    assertEquals(2L << 30, ExecutorReconcilers.maxBytes(new SparkConf(false), heap));
+    assertEquals(4L << 30, ExecutorReconcilers.maxBytes(new SparkConf(false)
+        .set(ExecutorReconcilers.FRACTION_CONF, "0.5"), heap));
+    assertEquals(300L << 20, ExecutorReconcilers.maxBytes(new SparkConf(false)
+        .set(ExecutorReconcilers.FRACTION_CONF, "0.5")
+        .set(ExecutorReconcilers.MAX_BYTES_CONF, "300m"), heap));
+    assertThrows(IllegalArgumentException.class, () -> ExecutorReconcilers.maxBytes(
+        new SparkConf(false).set(ExecutorReconcilers.FRACTION_CONF, "1.5"), heap));
+  }
 
-    FailingOnce(ReconciliationEngine delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public EngineKind kind() {
-      return delegate.kind();
-    }
-
-    @Override
-    public String device() {
-      return delegate.device();
-    }
-
-    @Override
-    public BatchReconciler load(HypernetWeights weights) {
-      if (!failed) {
-        failed = true;
-        throw new IllegalStateException("out of memory copying the weights");
-      }
-      return delegate.load(weights);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

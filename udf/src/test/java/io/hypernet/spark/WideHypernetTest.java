@@ -10,7 +10,9 @@ import io.hypernet.engine.EngineKind;
 import io.hypernet.testing.Float64Reference;
 import io.hypernet.testing.LocalSpark;
 import io.hypernet.weights.HypernetWeights;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -117,8 +119,10 @@ class WideHypernetTest {
     List<Row> written = result.reconciled().collectAsList();
     assertEquals(CONFIGS.size() * ROWS_PER_CONFIG, written.size());
     assertEquals(0, result.metrics().rowsRejected());
+    Map<String, HypernetWeights> built = new HashMap<>();
     for (Row out : written) {
-      HypernetWeights weights = catalog.broadcastOf(out.getString(1)).value();
+      HypernetWeights weights = built.computeIfAbsent(out.getString(1),
+          id -> HypernetWeights.seeded(catalog.validConfigs().get(id)));
       float[] got = {out.<Float>getList(4).get(0)};
       float[] w = w(out.getLong(0), weights.inputSize());
       double expected = Float64Reference.evaluate(weights, w)[0];

@@ -1,10 +1,19 @@
 package io.hypernet.job.bench;
 
+import io.hypernet.engine.EngineKind;
+import io.hypernet.job.ReconcileJob;
 import io.hypernet.job.RunSettings;
+import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.sample.SampleData;
+import io.hypernet.spark.ConfigGrouping;
+import io.hypernet.spark.ExecutorReconcilers;
+import io.hypernet.spark.ReconcileOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,25 +24,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 5's scaling benchmark: the job (bulk writer, engine auto) in one JVM against the number
- * of rows, the size of W and the number of configurations with the same total rows, so that the
- * cost per row and the per-configuration overhead (build, broadcast, engine warm-up, smaller
- * batches) can be read off. Each point gets freshly generated input, removed after it ran.
+ * The scaling benchmark: the job (bulk writer, engine auto) in one JVM against the number of
+ * rows, the size of W and the number of configurations at the same total rows (up to 10,000
+ * default-size hypernets, 21 GB of weights), plus the grouping of rows by configuration against
+ * its sort or shuffle, so that the cost per row and per configuration can be read off. Each point
+ * gets freshly generated input, removed after it ran.
+ *
+ * <p>Peak heap is read from the JVM's memory pools, reset before each point: in local mode the
+ * driver and the executor are this one JVM, so it bounds both.
  */
 public final class ScalingBenchmark {
   private static final Logger LOG = LoggerFactory.getLogger(ScalingBenchmark.class);
   private static final int L = 64;
   private static final int HIDDEN = 128;
+  public static final List<String> SERIES = List.of("rows", "n·D", "configurations", "grouping");
 
   /** One run: which series it belongs to and its shape. */
-  public record Point(String series, long rows, int configs, int n, int d) {
+  public record Point(String series, long rows, int configs, int n, int d,
+      ConfigGrouping grouping) {
     int outputSize() {
       return n * d;
     }
   }
 
-  /** A point's wall time (the whole job) and its phases from the report. */
-  public record Measurement(Point point, double seconds, RunReport report) {
+  /**
+   * A point's wall time (the whole job), its phases from the report, the peak heap (all pools,
+   * and the old generation: what outlived young collections) and the hypernets loaded.
+   */
+  public record Measurement(Point point, double seconds, RunReport report, long peakHeapBytes,
+      long peakOldBytes, long loads) {
     double rowsPerSecond() {
       return point.rows() / seconds;
     }
@@ -47,30 +66,46 @@ public final class ScalingBenchmark {
   private final String dir;
   private final double scale;
   private final int partitions;
+  private final List<String> series;
 
   /**
-   * @param scale multiplies every row count (1 = the issue's 50k/200k/800k); tests use less
+   * @param scale multiplies every row count (1 = 50k/200k/800k and 100k); tests use less
+   * @param series which of {@link #SERIES} to run
    */
-  public ScalingBenchmark(SparkSession spark, String dir, double scale, int partitions) {
+  public ScalingBenchmark(SparkSession spark, String dir, double scale, int partitions,
+      List<String> series) {
     this.spark = spark;
     this.dir = dir;
     this.scale = scale;
     this.partitions = partitions;
+    this.series = series;
   }
 
-  /** The issue's points: rows 50k/200k/800k, n·D 1024/4096/16384, configurations 1/10/100. */
+  /**
+   * Rows 50k/200k/800k; n·D 1024/4096/16384; grouping none and repartition at 100 and 1,000
+   * configurations; configurations 1/100/1,000/10,000 at 100k rows (grouped by sort, the
+   * default), the longest last.
+   */
   public List<Point> points() {
+    ConfigGrouping usual = ReconcileOptions.DEFAULT_GROUPING;
     List<Point> points = new ArrayList<>();
     for (long rows : new long[] {50_000, 200_000, 800_000}) {
-      points.add(new Point("rows", scaled(rows), 1, 32, 128));
+      points.add(new Point("rows", scaled(rows), 1, 32, 128, usual));
     }
-    points.add(new Point("n·D", scaled(100_000), 1, 32, 32));
-    points.add(new Point("n·D", scaled(100_000), 1, 32, 128));
-    points.add(new Point("n·D", scaled(100_000), 1, 128, 128));
-    for (int configs : new int[] {1, 10, 100}) {
-      points.add(new Point("configurations", scaled(200_000), configs, 32, 128));
+    points.add(new Point("n·D", scaled(100_000), 1, 32, 32, usual));
+    points.add(new Point("n·D", scaled(100_000), 1, 32, 128, usual));
+    points.add(new Point("n·D", scaled(100_000), 1, 128, 128, usual));
+    // Beside the configurations series' sort. One configuration is never grouped; none at
+    // 1,000 interleaved configurations is left out: it regenerates a hypernet per few rows.
+    points.add(new Point("grouping", scaled(100_000), 100, 32, 128, ConfigGrouping.NONE));
+    for (int configs : new int[] {100, 1_000}) {
+      points.add(new Point("grouping", scaled(100_000), configs, 32, 128,
+          ConfigGrouping.REPARTITION));
     }
-    return points;
+    for (int configs : new int[] {1, 100, 1_000, 10_000}) {
+      points.add(new Point("configurations", scaled(100_000), configs, 32, 128, usual));
+    }
+    return points.stream().filter(p -> series.contains(p.series())).toList();
   }
 
   private long scaled(long rows) {
@@ -79,7 +114,8 @@ public final class ScalingBenchmark {
 
   public List<Measurement> run() {
     // Warm-up, not reported: the first job of a JVM pays for class loading and the JIT.
-    measure(new Point("warm-up", scaled(20_000), 1, 32, 128), "warm-up");
+    measure(new Point("warm-up", scaled(20_000), 1, 32, 128, ReconcileOptions.DEFAULT_GROUPING),
+        "warm-up");
     List<Measurement> results = new ArrayList<>();
     int i = 0;
     for (Point point : points()) {
@@ -94,11 +130,27 @@ public final class ScalingBenchmark {
     SampleData.write(spark, new SampleData.Spec(point.rows(), point.configs(), L, point.n(),
         point.d(), HIDDEN, 42, 0, partitions), input);
     EndToEndBenchmark.settle();
+    // Hypernets cached by earlier points would hide this point's loads.
+    ExecutorReconcilers.get().clear();
+    System.gc();
+    List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+    heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+    long loadsBefore = ExecutorReconcilers.get().stats().misses();
     long start = System.nanoTime();
-    RunReport report = EndToEndBenchmark.runJob(spark, input, output, RunSettings.Writer.BULK,
-        CompressionCodecName.SNAPPY);
-    Measurement m = new Measurement(point, (System.nanoTime() - start) / 1e9, report);
-    LOG.info("bench scaling: {} in {} s", point, String.format(Locale.ROOT, "%.1f", m.seconds()));
+    RunReport report = new ReconcileJob(spark, new RunSettings(input + "/w",
+        input + "/configs", output, null, ReconcileOptions.defaults()
+            .withEngine(EngineKind.AUTO).withGrouping(point.grouping()),
+        OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, RunSettings.Writer.BULK,
+        CompressionCodecName.SNAPPY)).run();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long peak = heap.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+    long old = heap.stream().filter(pool -> pool.getName().contains("Old"))
+        .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+    Measurement m = new Measurement(point, seconds, report, peak, old,
+        ExecutorReconcilers.get().stats().misses() - loadsBefore);
+    LOG.info("bench scaling: {} in {} s, peak heap {} MiB, {} loads", point,
+        String.format(Locale.ROOT, "%.1f", m.seconds()), peak >> 20, m.loads());
     try {
       EndToEndBenchmark.deleteRecursively(Path.of(input));
       EndToEndBenchmark.deleteRecursively(Path.of(output));
@@ -110,16 +162,18 @@ public final class ScalingBenchmark {
 
   /** Markdown: one table of all points, then the ratios each series is about. */
   public static String table(List<Measurement> results) {
-    StringBuilder out = new StringBuilder("| series | rows | n·D | configs | wall s | rows/s "
-        + "| W MB/s | build+broadcast s | reconcile+write s | rejects+accounting s |\n"
-        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    StringBuilder out = new StringBuilder("| series | rows | n·D | configs | grouping | wall s "
+        + "| rows/s | W MB/s | recipes s | reconcile+write s | hypernet loads "
+        + "| peak heap MiB | peak old gen MiB |\n"
+        + "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Measurement m : results) {
       Point p = m.point();
-      out.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.0f | %.0f | %.2f "
-              + "| %.1f | %.1f |%n", p.series(), p.rows(), p.outputSize(), p.configs(),
-          m.seconds(), m.rowsPerSecond(), m.rowsPerSecond() * p.outputSize() * 4 / 1e6,
-          m.phaseSeconds("build_broadcast"), m.phaseSeconds("reconcile_write"),
-          m.phaseSeconds("write_rejects") + m.phaseSeconds("accounting")));
+      out.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %.1f | %.0f | %.0f "
+              + "| %.2f | %.1f | %d | %d | %d |%n", p.series(), p.rows(), p.outputSize(),
+          p.configs(), p.grouping().label(), m.seconds(), m.rowsPerSecond(),
+          m.rowsPerSecond() * p.outputSize() * 4 / 1e6, m.phaseSeconds("build_broadcast"),
+          m.phaseSeconds("reconcile_write"), m.loads(), m.peakHeapBytes() >> 20,
+          m.peakOldBytes() >> 20));
     }
     out.append('\n');
     for (String series : List.of("rows", "n·D", "configurations")) {
@@ -129,14 +183,16 @@ public final class ScalingBenchmark {
         continue;
       }
       Measurement first = s.get(0);
-      Measurement last = s.get(s.size() - 1);
       if (series.equals("configurations")) {
-        int extra = last.point().configs() - first.point().configs();
-        out.append(String.format(Locale.ROOT, "- configurations %d → %d at the same rows: wall "
-                + "×%.2f, i.e. %.0f ms per extra configuration%n", first.point().configs(),
-            last.point().configs(), last.seconds() / first.seconds(),
-            1000 * (last.seconds() - first.seconds()) / extra));
+        for (Measurement m : s.subList(1, s.size())) {
+          int extra = m.point().configs() - first.point().configs();
+          out.append(String.format(Locale.ROOT, "- configurations %d → %d at the same rows: "
+                  + "wall ×%.2f, i.e. %.1f ms per extra configuration%n",
+              first.point().configs(), m.point().configs(), m.seconds() / first.seconds(),
+              1000 * (m.seconds() - first.seconds()) / extra));
+        }
       } else {
+        Measurement last = s.get(s.size() - 1);
         double size = series.equals("rows")
             ? (double) last.point().rows() / first.point().rows()
             : (double) last.point().outputSize() / first.point().outputSize();
