@@ -1,11 +1,11 @@
 package io.hypernet.job;
 
+import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.bench.EndToEndBenchmark;
 import io.hypernet.job.bench.ScalingBenchmark;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,8 +41,14 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--compression", defaultValue = "snappy",
       paramLabel = "snappy|zstd|gzip|none",
-      description = "end-to-end: the codec of every contender (default ${DEFAULT-VALUE}).")
+      description = "end-to-end: the codec of the job's key columns and of every column Spark's "
+          + "writer writes (default ${DEFAULT-VALUE}).")
   String compression;
+
+  @Option(names = "--w-compression", defaultValue = "none",
+      paramLabel = "none|snappy|zstd|gzip",
+      description = "end-to-end: the codec of W in the bulk writer (default ${DEFAULT-VALUE}).")
+  String wCompression;
 
   @Option(names = "--scale", defaultValue = "1",
       description = "scaling: multiplies every row count (default ${DEFAULT-VALUE}: 50k to 800k).")
@@ -60,6 +66,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Spark master (default ${DEFAULT-VALUE}: the 2 cores the goals assume).")
   String master;
 
+  @Option(names = "--skip-floor",
+      description = "end-to-end: leave out the Spark write floor (ratios then against the raw "
+          + "write).")
+  boolean skipFloor;
+
   @Option(names = "--skip-naive", description = "end-to-end: leave out the naive UDF (the slowest).")
   boolean skipNaive;
 
@@ -76,7 +87,8 @@ final class BenchCommand implements Callable<Integer> {
     if (!suite.equals("end-to-end") && !suite.equals("scaling")) {
       throw JobFailure.invalidInput("bench: --suite must be end-to-end or scaling, got " + suite);
     }
-    CompressionCodecName codec = RunCommand.codec(compression);
+    OutputCodecs codecs = new OutputCodecs(RunCommand.codec("--compression", compression),
+        RunCommand.codec("--w-compression", wCompression));
     SparkSession spark = SparkSessions.start("hypernet bench", master);
     try {
       if (suite.equals("scaling")) {
@@ -87,10 +99,12 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
       }
       List<EndToEndBenchmark.Result> results = new EndToEndBenchmark(spark, dir, rows,
-          partitions, new EndToEndBenchmark.Shape(64, n, d, 128), codec)
-          .run(!skipNaive, !skipSparkWriter);
+          partitions, new EndToEndBenchmark.Shape(64, n, d, 128), codecs)
+          .run(!skipFloor, !skipNaive, !skipSparkWriter);
       spec.commandLine().getOut().printf("hypernet bench: %d rows, l=64, hidden=128, n·D=%d, "
-          + "%s, %s%n%n%s", rows, n * d, codec.name().toLowerCase(Locale.ROOT), master,
+          + "%s (W %s in the bulk writer), %s%n%n%s", rows, n * d,
+          codecs.keys().name().toLowerCase(Locale.ROOT),
+          codecs.w().name().toLowerCase(Locale.ROOT), master,
           EndToEndBenchmark.table(results));
       return 0;
     } finally {

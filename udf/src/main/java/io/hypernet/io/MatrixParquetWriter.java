@@ -5,10 +5,11 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.ParquetOutputFormat;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -46,9 +47,10 @@ public final class MatrixParquetWriter implements AutoCloseable {
   }
 
   private final ParquetFileWriter file;
-  private final BytesInputCompressor compressor;
-  private final CodecFactory codecs;
-  private final CompressionCodecName codec;
+  private final CodecFactory codecFactory;
+  private final OutputCodecs codecs;
+  private final BytesInputCompressor keyCompressor;
+  private final BytesInputCompressor wCompressor;
   private final IdType idType;
   private final Map<String, String> keyValueMetadata;
   private final long rowGroupBytes;
@@ -70,28 +72,36 @@ public final class MatrixParquetWriter implements AutoCloseable {
   private long rowsWritten;
 
   /**
+   * @param codecs the key columns' codec and W's
    * @param rowGroupBytes row groups are cut at the first row after this many bytes of all their
    *     columns, before compression
    * @param keyValueMetadata footer metadata, e.g. Spark's row schema so Spark reads the exact
    *     column types back
    */
   public MatrixParquetWriter(Path path, Configuration hadoop, IdType idType, String idColumn,
-      String configColumn, CompressionCodecName codec, long rowGroupBytes,
+      String configColumn, OutputCodecs codecs, long rowGroupBytes,
       Map<String, String> keyValueMetadata) throws IOException {
-    this(path, hadoop, idType, idColumn, configColumn, codec, rowGroupBytes, Limits.DEFAULT,
+    this(path, hadoop, idType, idColumn, configColumn, codecs, rowGroupBytes, Limits.DEFAULT,
         keyValueMetadata);
   }
 
   /** With page and buffer limits of its own: tests make many small pages with them. */
   MatrixParquetWriter(Path path, Configuration hadoop, IdType idType, String idColumn,
-      String configColumn, CompressionCodecName codec, long rowGroupBytes, Limits limits,
+      String configColumn, OutputCodecs codecs, long rowGroupBytes, Limits limits,
       Map<String, String> keyValueMetadata) throws IOException {
     MessageType schema = schema(idType, idColumn, configColumn);
+    // Page checksums as parquet-java's writers do them, and as its key turns them off.
     this.file = new ParquetFileWriter(new BufferedOutputFile(path, hadoop), schema,
-        ParquetFileWriter.Mode.CREATE, rowGroupBytes, 0);
-    this.codecs = new CodecFactory(hadoop, limits.pageBytes());
-    this.compressor = codecs.getCompressor(codec);
-    this.codec = codec;
+        ParquetFileWriter.Mode.CREATE, rowGroupBytes, 0,
+        ParquetProperties.DEFAULT_COLUMN_INDEX_TRUNCATE_LENGTH,
+        ParquetProperties.DEFAULT_STATISTICS_TRUNCATE_LENGTH,
+        ParquetOutputFormat.getPageWriteChecksumEnabled(hadoop));
+    this.codecFactory = new CodecFactory(hadoop, limits.pageBytes());
+    this.codecs = codecs;
+    // The factory hands out one compressor per codec; pages are compressed and written one at
+    // a time, so W and the keys may share one.
+    this.keyCompressor = codecFactory.getCompressor(codecs.keys());
+    this.wCompressor = codecFactory.getCompressor(codecs.w());
     this.idType = idType;
     this.keyValueMetadata = keyValueMetadata;
     this.rowGroupBytes = rowGroupBytes;
@@ -222,7 +232,7 @@ public final class MatrixParquetWriter implements AutoCloseable {
     configIds.cutPage(pageRows);
     ns.cutPage(pageRows);
     ds.cutPage(pageRows);
-    w.cutPage(pageRows, compressor);
+    w.cutPage(pageRows);
     pageRows = 0;
     pageBytes = 0;
   }
@@ -233,11 +243,11 @@ public final class MatrixParquetWriter implements AutoCloseable {
       return;
     }
     file.startBlock(groupRows);
-    ids.write(file, groupRows, codec, compressor);
-    configIds.write(file, groupRows, codec, compressor);
-    ns.write(file, groupRows, codec, compressor);
-    ds.write(file, groupRows, codec, compressor);
-    w.write(file, codec);
+    ids.write(file, groupRows, codecs.keys(), keyCompressor);
+    configIds.write(file, groupRows, codecs.keys(), keyCompressor);
+    ns.write(file, groupRows, codecs.keys(), keyCompressor);
+    ds.write(file, groupRows, codecs.keys(), keyCompressor);
+    w.write(file, codecs.w(), wCompressor);
     file.endBlock();
     groupRows = 0;
     groupBytes = 0;
@@ -249,7 +259,7 @@ public final class MatrixParquetWriter implements AutoCloseable {
       flushRowGroup();
       file.end(keyValueMetadata);
     } finally {
-      codecs.release();
+      codecFactory.release();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.hypernet.job.bench;
 
+import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.RunSettings;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.sample.SampleData;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +96,7 @@ public final class ScalingBenchmark {
     EndToEndBenchmark.settle();
     long start = System.nanoTime();
     RunReport report = EndToEndBenchmark.runJob(spark, input, output, RunSettings.Writer.BULK,
-        CompressionCodecName.SNAPPY);
+        OutputCodecs.DEFAULT);
     Measurement m = new Measurement(point, (System.nanoTime() - start) / 1e9, report);
     LOG.info("bench scaling: {} in {} s", point, String.format(Locale.ROOT, "%.1f", m.seconds()));
     try {
