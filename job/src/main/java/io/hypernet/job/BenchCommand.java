@@ -66,6 +66,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Spark master (default ${DEFAULT-VALUE}: the 2 cores the goals assume).")
   String master;
 
+  @Option(names = "--warm-up",
+      description = "end-to-end: first run the bulk job, untimed, on 20,000 other rows, so "
+          + "that the timings leave out the JIT compiling its code.")
+  boolean warmUp;
+
   @Option(names = "--skip-floor",
       description = "end-to-end: leave out the Spark write floor (ratios then against the raw "
           + "write).")
@@ -100,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       List<EndToEndBenchmark.Result> results = new EndToEndBenchmark(spark, dir, rows,
           partitions, new EndToEndBenchmark.Shape(64, n, d, 128), codecs)
-          .run(!skipFloor, !skipNaive, !skipSparkWriter);
+          .run(warmUp, !skipFloor, !skipNaive, !skipSparkWriter);
       spec.commandLine().getOut().printf("hypernet bench: %d rows, l=64, hidden=128, n·D=%d, "
           + "%s (W %s in the bulk writer), %s%n%n%s", rows, n * d,
           codecs.keys().name().toLowerCase(Locale.ROOT),

@@ -1,6 +1,7 @@
 package io.hypernet.io;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.parquet.bytes.BytesInput;
@@ -30,7 +31,11 @@ final class FloatListColumnChunk {
   private final int maxBufferBytes;
   /** The row group's pages, the open one last; kept and reused for the next row group. */
   private final List<PageBuffer> pages = new ArrayList<>();
+  /** The levels of the page being written: both lengths, repetition and definition levels. */
+  private final GrowableBuffer levels = new GrowableBuffer(1 << 12);
   private final GrowableBuffer definition = new GrowableBuffer(16);
+  /** The last page as one array, for its checksum; reused while pages keep their size. */
+  private byte[] pageArray = new byte[0];
   private int openPage;
   private long chunkValueCount;
 
@@ -148,10 +153,12 @@ final class FloatListColumnChunk {
       PageBuffer page = pages.get(p);
       definition.reset();
       definition.putRleRun(page.valueCount, 1);
-      BytesInput bytes = BytesInput.concat(
-          BytesInput.fromInt(page.repetition.size()), page.repetition.bytes(),
-          BytesInput.fromInt(definition.size()), definition.bytes(),
-          page.values.bytes());
+      levels.reset();
+      levels.putInt(page.repetition.size());
+      levels.put(page.repetition);
+      levels.putInt(definition.size());
+      levels.put(definition);
+      BytesInput bytes = new PageBytes(page.values);
       // The compressor reuses its output buffer: each page is written before the next is made.
       file.writeDataPage(page.valueCount, Math.toIntExact(bytes.size()),
           compressor.compress(bytes), statistics(page), page.rows, Encoding.RLE, Encoding.RLE,
@@ -161,5 +168,47 @@ final class FloatListColumnChunk {
     file.endColumn();
     openPage = 0;
     chunkValueCount = 0;
+  }
+
+  /**
+   * The page being written, levels then values. With page checksums on, parquet-java asks for
+   * it as one exact-size array ({@code toByteArray}, for CRC32 — which {@link BytesInput} makes
+   * by allocating and filling a new array per page), then writes it: this one fills an array
+   * kept while pages keep their size, and writes from it.
+   */
+  private final class PageBytes extends BytesInput {
+    private final GrowableBuffer values;
+    private boolean assembled;
+
+    PageBytes(GrowableBuffer values) {
+      this.values = values;
+    }
+
+    @Override
+    public long size() {
+      return (long) levels.size() + values.size();
+    }
+
+    @Override
+    public byte[] toByteArray() {
+      int size = Math.toIntExact(size());
+      if (pageArray.length != size) {
+        pageArray = new byte[size];
+      }
+      levels.copyTo(pageArray, 0);
+      values.copyTo(pageArray, levels.size());
+      assembled = true;
+      return pageArray;
+    }
+
+    @Override
+    public void writeAllTo(OutputStream out) throws IOException {
+      if (assembled) {
+        out.write(pageArray);
+      } else {
+        levels.writeTo(out);
+        values.writeTo(out);
+      }
+    }
   }
 }

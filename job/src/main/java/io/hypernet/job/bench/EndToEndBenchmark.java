@@ -57,6 +57,8 @@ public final class EndToEndBenchmark {
   private static final Logger LOG = LoggerFactory.getLogger(EndToEndBenchmark.class);
   /** Distinct precomputed W rows the floor cycles through: content, not cost, is irrelevant. */
   private static final int W_POOL = 64;
+  /** Rows of the untimed warm-up job: enough for the JIT to compile every hot path. */
+  static final long WARM_UP_ROWS = 20_000;
 
   /** The shape under test (issue 5: l=64, hidden=128, n·D=4096). */
   public record Shape(int l, int n, int d, int hiddenDim) implements java.io.Serializable {}
@@ -93,9 +95,18 @@ public final class EndToEndBenchmark {
     this.codecs = codecs;
   }
 
-  /** The contenders asked for, the raw write always; the first one is the ratios' baseline. */
-  public List<Result> run(boolean includeFloor, boolean includeNaive,
+  /**
+   * The contenders asked for, the raw write always; the first one is the ratios' baseline.
+   *
+   * @param warmUp first run the bulk job, untimed, on {@link #WARM_UP_ROWS} other rows, so that
+   *     the timings leave out the JIT compiling the job's code (a one-off per JVM, which on two
+   *     busy cores took more CPU than the job's task threads)
+   */
+  public List<Result> run(boolean warmUp, boolean includeFloor, boolean includeNaive,
       boolean includeSparkWriter) {
+    if (warmUp) {
+      warmUp();
+    }
     LOG.info("bench: generating {} w vectors ({}) into {}/input", rows, shape, dir);
     SampleData.write(spark, new SampleData.Spec(rows, 1, shape.l(), shape.n(), shape.d(),
         shape.hiddenDim(), 42, 0, partitions), dir + "/input");
@@ -117,6 +128,20 @@ public final class EndToEndBenchmark {
       results.add(contender.get());
     }
     return results;
+  }
+
+  private void warmUp() {
+    String warm = dir + "/warm-up";
+    long warmRows = Math.min(rows, WARM_UP_ROWS);
+    LOG.info("bench: warm-up, the bulk job on {} rows (not timed)", warmRows);
+    SampleData.write(spark, new SampleData.Spec(warmRows, 1, shape.l(), shape.n(), shape.d(),
+        shape.hiddenDim(), 43, 0, partitions), warm + "/input");
+    runJob(spark, warm + "/input", warm + "/output", RunSettings.Writer.BULK, codecs);
+    try {
+      deleteRecursively(Path.of(warm));
+    } catch (IOException e) {
+      throw new IllegalStateException("could not remove the warm-up's " + warm, e);
+    }
   }
 
   /**
@@ -258,10 +283,13 @@ public final class EndToEndBenchmark {
   private Result timed(String name, Start start, double phaseSeconds, String note) {
     Result result = new Result(name, rows, (System.nanoTime() - start.nanos()) / 1e9,
         ProcessCpu.now().since(start.cpu()), phaseSeconds, note);
-    LOG.info("bench: {}: {} rows in {} s, CPU {} s user + {} s system", name, rows,
-        String.format(Locale.ROOT, "%.1f", result.seconds()),
-        String.format(Locale.ROOT, "%.1f", result.cpu().userSeconds()),
-        String.format(Locale.ROOT, "%.1f", result.cpu().systemSeconds()));
+    ProcessCpu cpu = result.cpu();
+    LOG.info("bench: {}: {} rows in {} s, CPU {} s user + {} s system (task threads {} + {})",
+        name, rows, String.format(Locale.ROOT, "%.1f", result.seconds()),
+        String.format(Locale.ROOT, "%.2f", cpu.userSeconds()),
+        String.format(Locale.ROOT, "%.2f", cpu.systemSeconds()),
+        String.format(Locale.ROOT, "%.2f", cpu.taskUserSeconds()),
+        String.format(Locale.ROOT, "%.2f", cpu.taskSystemSeconds()));
     return result;
   }
 

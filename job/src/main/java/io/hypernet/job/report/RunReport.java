@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * @param perConfig written and rejected rows per config_id (null config_id as "&lt;null&gt;")
  * @param duplicates (config_id, id) keys written more than once
  * @param enginesByStage per Spark stage, tasks per engine/device (retried attempts included)
- * @param writer the output writer and codec, e.g. "bulk/snappy"
+ * @param writer the output writer and codecs, e.g. "bulk/snappy, W uncompressed" (keys, W)
  * @param durationsMs per phase, in run order, plus {@code total}
  */
 @JsonIgnoreProperties(value = "accounting_holds", allowGetters = true)
