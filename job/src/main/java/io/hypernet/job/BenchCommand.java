@@ -100,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
         List<ScalingBenchmark.Measurement> results =
             new ScalingBenchmark(spark, dir, scale, partitions).run();
         spec.commandLine().getOut().printf("hypernet bench --suite scaling: l=64, hidden=128, "
-            + "snappy, %s%n%n%s", master, ScalingBenchmark.table(results));
+            + "keys snappy, W uncompressed, %s%n%n%s", master, ScalingBenchmark.table(results));
         return 0;
       }
       List<EndToEndBenchmark.Result> results = new EndToEndBenchmark(spark, dir, rows,
