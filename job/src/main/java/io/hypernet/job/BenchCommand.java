@@ -1,11 +1,11 @@
 package io.hypernet.job;
 
+import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.bench.EndToEndBenchmark;
 import io.hypernet.job.bench.ScalingBenchmark;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,8 +42,14 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--compression", defaultValue = "snappy",
       paramLabel = "snappy|zstd|gzip|none",
-      description = "end-to-end: the codec of every contender (default ${DEFAULT-VALUE}).")
+      description = "end-to-end: the codec of the job's key columns and of every column Spark's "
+          + "writer writes (default ${DEFAULT-VALUE}).")
   String compression;
+
+  @Option(names = "--w-compression", defaultValue = "none",
+      paramLabel = "none|snappy|zstd|gzip",
+      description = "end-to-end: the codec of W in the bulk writer (default ${DEFAULT-VALUE}).")
+  String wCompression;
 
   @Option(names = "--scale", defaultValue = "1",
       description = "scaling: multiplies every row count (default ${DEFAULT-VALUE}: 50k to 800k).")
@@ -69,6 +75,16 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin
   SparkConfOption sparkConf;
 
+  @Option(names = "--warm-up",
+      description = "end-to-end: first run the bulk job, untimed, on 20,000 other rows, so "
+          + "that the timings leave out the JIT compiling its code.")
+  boolean warmUp;
+
+  @Option(names = "--skip-floor",
+      description = "end-to-end: leave out the Spark write floor (ratios then against the raw "
+          + "write).")
+  boolean skipFloor;
+
   @Option(names = "--skip-naive", description = "end-to-end: leave out the naive UDF (the slowest).")
   boolean skipNaive;
 
@@ -89,21 +105,24 @@ final class BenchCommand implements Callable<Integer> {
       throw JobFailure.invalidInput("bench: --series must name some of "
           + String.join(",", ScalingBenchmark.SERIES) + ", got " + String.join(",", series));
     }
-    CompressionCodecName codec = RunCommand.codec(compression);
+    OutputCodecs codecs = new OutputCodecs(RunCommand.codec("--compression", compression),
+        RunCommand.codec("--w-compression", wCompression));
     SparkSession spark = SparkSessions.start("hypernet bench", master, sparkConf.settings());
     try {
       if (suite.equals("scaling")) {
         List<ScalingBenchmark.Measurement> results =
             new ScalingBenchmark(spark, dir, scale, partitions, series).run();
         spec.commandLine().getOut().printf("hypernet bench --suite scaling: l=64, hidden=128, "
-            + "snappy, %s%n%n%s", master, ScalingBenchmark.table(results));
+            + "keys snappy, W uncompressed, %s%n%n%s", master, ScalingBenchmark.table(results));
         return 0;
       }
       List<EndToEndBenchmark.Result> results = new EndToEndBenchmark(spark, dir, rows,
-          partitions, new EndToEndBenchmark.Shape(64, n, d, 128), codec)
-          .run(!skipNaive, !skipSparkWriter);
+          partitions, new EndToEndBenchmark.Shape(64, n, d, 128), codecs)
+          .run(warmUp, !skipFloor, !skipNaive, !skipSparkWriter);
       spec.commandLine().getOut().printf("hypernet bench: %d rows, l=64, hidden=128, n·D=%d, "
-          + "%s, %s%n%n%s", rows, n * d, codec.name().toLowerCase(Locale.ROOT), master,
+          + "%s (W %s in the bulk writer), %s%n%n%s", rows, n * d,
+          codecs.keys().name().toLowerCase(Locale.ROOT),
+          codecs.w().name().toLowerCase(Locale.ROOT), master,
           EndToEndBenchmark.table(results));
       return 0;
     } finally {

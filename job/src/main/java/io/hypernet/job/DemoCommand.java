@@ -5,7 +5,7 @@ import io.hypernet.job.report.RunReport;
 import io.hypernet.job.sample.SampleData;
 import io.hypernet.spark.ReconcileOptions;
 import java.util.concurrent.Callable;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import io.hypernet.io.OutputCodecs;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
       RunSettings settings = new RunSettings(input + "/w", input + "/configs", dir + "/W", null,
           ReconcileOptions.defaults().withEngine(engine.kind()),
           OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, RunSettings.Writer.BULK,
-          CompressionCodecName.SNAPPY);
+          OutputCodecs.DEFAULT);
       RunReport report = new ReconcileJob(spark, settings).run();
       spec.commandLine().getOut().println("hypernet demo " + report.summary());
       return 0;

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -109,7 +110,7 @@ public final class ReconcileJob {
                 spark.sparkContext().hadoopConfiguration());
           } else {
             result.reconciled().write()
-                .option("compression", settings.compression().name().toLowerCase(Locale.ROOT))
+                .option("compression", codecName(settings.compression().keys()))
                 .parquet(output.staging());
           }
         } finally {
@@ -171,9 +172,7 @@ public final class ReconcileJob {
         rejectsPath,
         settings.options().engine().label(), result.metrics().engines(),
         result.metrics().enginesByStage(), result.metrics().gpuByStage(),
-        settings.options().batchSize(),
-        settings.writer().name().toLowerCase(Locale.ROOT) + "/"
-            + settings.compression().name().toLowerCase(Locale.ROOT), rowsIn,
+        settings.options().batchSize(), writerLabel(), rowsIn,
         counts.written(), counts.rejected(), counts.rejectedByReason(), counts.perConfig(),
         counts.duplicates(), catalog.validConfigs().size() + catalog.invalidConfigs().size(),
         catalog.invalidConfigs(), new LinkedHashMap<>(durations));
@@ -206,6 +205,18 @@ public final class ReconcileJob {
               + "nothing was published", report.rowsRejected(), report.rowsIn(), fraction,
           settings.maxRejectFraction(), report.rejectedByReason(), counts.firstReject()));
     }
+  }
+
+  /** The report's writer: "bulk/snappy, W uncompressed", or "spark/snappy" (one codec). */
+  private String writerLabel() {
+    String label = settings.writer().name().toLowerCase(Locale.ROOT) + "/"
+        + codecName(settings.compression().keys());
+    return settings.writer() == RunSettings.Writer.BULK
+        ? label + ", W " + codecName(settings.compression().w()) : label;
+  }
+
+  private static String codecName(CompressionCodecName codec) {
+    return codec.name().toLowerCase(Locale.ROOT);
   }
 
   private void phase(String name) {

@@ -1,5 +1,6 @@
 package io.hypernet.job;
 
+import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.spark.ConfigGrouping;
@@ -67,8 +68,14 @@ final class RunCommand implements Callable<Integer> {
   String writer;
 
   @Option(names = "--compression", defaultValue = "snappy", paramLabel = "snappy|zstd|gzip|none",
-      description = "Output codec (default ${DEFAULT-VALUE}).")
+      description = "Codec of the key columns (id, config_id, n, D; default ${DEFAULT-VALUE}); "
+          + "with --writer spark, of every column.")
   String compression;
+
+  @Option(names = "--w-compression", paramLabel = "none|snappy|zstd|gzip",
+      description = "Codec of W, bulk writer only (default none: float32 W does not compress, "
+          + "see BENCHMARKS.md).")
+  String wCompression;
 
   @Option(names = "--on-bad-row", defaultValue = "reject", paramLabel = "reject|fail",
       description = "reject: write bad rows to the rejects (default); fail: exit 3.")
@@ -136,8 +143,14 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw JobFailure.invalidInput("--writer must be bulk or spark, got " + writer);
     }
+    if (outputWriter == RunSettings.Writer.SPARK && wCompression != null) {
+      throw JobFailure.invalidInput("--w-compression applies to --writer bulk only; Spark's "
+          + "writer compresses every column with --compression");
+    }
+    OutputCodecs codecs = new OutputCodecs(codec("--compression", compression),
+        wCompression == null ? OutputCodecs.DEFAULT.w() : codec("--w-compression", wCompression));
     return new RunSettings(input, configs, output, rejects, options, outputMode, failOnBadRow,
-        maxRejectFraction, maxWeightsMb << 20, outputWriter, codec(compression));
+        maxRejectFraction, maxWeightsMb << 20, outputWriter, codecs);
   }
 
   private static ConfigGrouping grouping(String value) {
@@ -148,15 +161,15 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** The value of {@code --compression} (also the bench's). */
-  static CompressionCodecName codec(String compression) {
-    return switch (compression.toLowerCase(Locale.ROOT)) {
+  /** The value of a codec option, e.g. {@code --compression} (also the bench's). */
+  static CompressionCodecName codec(String option, String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
       case "snappy" -> CompressionCodecName.SNAPPY;
       case "zstd" -> CompressionCodecName.ZSTD;
       case "gzip" -> CompressionCodecName.GZIP;
       case "none", "uncompressed" -> CompressionCodecName.UNCOMPRESSED;
-      default -> throw JobFailure.invalidInput("--compression must be snappy, zstd, gzip or "
-          + "none, got " + compression);
+      default -> throw JobFailure.invalidInput(option + " must be snappy, zstd, gzip or none, "
+          + "got " + value);
     };
   }
 }

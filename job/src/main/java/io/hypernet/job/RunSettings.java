@@ -2,7 +2,7 @@ package io.hypernet.job;
 
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.spark.ReconcileOptions;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import io.hypernet.io.OutputCodecs;
 
 /**
  * Everything one reconciliation run needs, as given on the command line.
@@ -13,7 +13,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * @param failOnBadRow fail (exit 3) on the first rejected row instead of rejecting it
  * @param maxWeightsBytes the per-configuration weight budget; 0 means the driver's default
  * @param writer how the output Parquet is written
- * @param compression the output's codec (the rejects use Spark's default)
+ * @param compression the output's codecs: the key columns' and W's with the bulk writer; Spark's
+ *     writer has one codec for every column, the keys' (the rejects use Spark's default)
  */
 public record RunSettings(
     String input,
@@ -26,7 +27,7 @@ public record RunSettings(
     double maxRejectFraction,
     long maxWeightsBytes,
     Writer writer,
-    CompressionCodecName compression) {
+    OutputCodecs compression) {
 
   /** The output writer: the project's bulk writer, or Spark's stock one (same files). */
   public enum Writer { BULK, SPARK }

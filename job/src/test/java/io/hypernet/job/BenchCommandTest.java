@@ -21,8 +21,10 @@ class BenchCommandTest {
   @Test
   void everyContenderWritesEveryRowAndTheNaiveUdfComputesTheSameW() throws Exception {
     CliRunner.Result r = CliRunner.run("bench", "--rows", "300", "--n", "4", "--D", "8",
-        "--partitions", "2", "--dir", dir.toString(), "--master", "local[2]");
+        "--partitions", "2", "--dir", dir.toString(), "--master", "local[2]", "--warm-up");
     assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("compute+write % of raw write | CPU s user+sys"), r.out());
+    assertTrue(java.nio.file.Files.notExists(dir.resolve("warm-up")), "warm-up removed");
     for (String contender : List.of("| Spark write floor", "| raw write of W's bytes",
         "| naive per-row Java UDF",
         "| hypernet job, --writer spark", "| hypernet job, --writer bulk")) {

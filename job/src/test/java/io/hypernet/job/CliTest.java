@@ -9,6 +9,12 @@ import io.hypernet.testing.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -160,6 +166,42 @@ class CliTest {
 
     r = run(output, "--max-reject-fraction", "0.5");
     assertEquals(0, r.exitCode(), r.toString());
+  }
+
+  @Test
+  void keysAndWGetTheirOwnCodecsInEveryRowGroup() throws Exception {
+    String output = dir + "/o-codecs";
+    CliRunner.Result r = run(output, "--compression", "zstd", "--w-compression", "gzip");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("writer bulk/zstd, W gzip"), r.out());
+    List<Path> files;
+    try (var listing = Files.list(Path.of(output))) {
+      files = listing.filter(p -> p.getFileName().toString().endsWith(".zstd.parquet")).toList();
+    }
+    assertFalse(files.isEmpty(), "files named by --compression in " + output);
+    for (Path file : files) {
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+          new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+        for (BlockMetaData group : reader.getFooter().getBlocks()) {
+          for (ColumnChunkMetaData chunk : group.getColumns()) {
+            assertEquals(chunk.getPath().toDotString().startsWith("W.")
+                ? CompressionCodecName.GZIP : CompressionCodecName.ZSTD, chunk.getCodec(),
+                file + " " + chunk.getPath());
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void wCompressionIsForTheBulkWriterOnly() {
+    CliRunner.Result r = run(dir + "/o-spark-w", "--writer", "spark", "--w-compression", "zstd");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("--w-compression applies to --writer bulk only"), r.err());
+    r = run(dir + "/o-bad-w", "--w-compression", "lz4");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("--w-compression must be snappy, zstd, gzip or none, got lz4"),
+        r.err());
   }
 
   @Test

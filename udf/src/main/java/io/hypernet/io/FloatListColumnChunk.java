@@ -1,6 +1,7 @@
 package io.hypernet.io;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.parquet.bytes.BytesInput;
@@ -16,7 +17,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * W, a required LIST of required FLOAT, for the row group being buffered. A row's values are
  * copied in bulk as little-endian floats and its repetition levels are two RLE runs (one 0,
  * then n·D−1 ones) instead of n·D values pushed one by one through parquet-java's column
- * writers. Pages are compressed when cut and held until the row group is written.
+ * writers. Pages stay in buffers reused from row group to row group, and are compressed (if
+ * W's codec compresses) only as they are written: no page is copied or allocated per row group.
  *
  * <p>Each page carries the min and max of its values as parquet-java's own writer computes
  * them (comparator {@link Float#compare}: −0.0 below 0.0; a NaN makes max NaN, which makes
@@ -25,113 +27,188 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  */
 final class FloatListColumnChunk {
   private final ColumnDescriptor column;
-  private final GrowableBuffer values;
-  private final GrowableBuffer repetition = new GrowableBuffer(1 << 12);
+  private final int pageBufferBytes;
+  private final int maxBufferBytes;
+  /** The row group's pages, the open one last; kept and reused for the next row group. */
+  private final List<PageBuffer> pages = new ArrayList<>();
+  /** The levels of the page being written: both lengths, repetition and definition levels. */
+  private final GrowableBuffer levels = new GrowableBuffer(1 << 12);
   private final GrowableBuffer definition = new GrowableBuffer(16);
-  private final List<Page> pages = new ArrayList<>();
-  private int pageValueCount;
+  /** The last page as one array, for its checksum; reused while pages keep their size. */
+  private byte[] pageArray = new byte[0];
+  private int openPage;
   private long chunkValueCount;
-  private float pageMin = Float.POSITIVE_INFINITY;
-  private float pageMax = Float.NEGATIVE_INFINITY;
-  private boolean pageHasNaN;
-  private boolean pageHasNumber;
 
-  /** A finished, compressed data page. */
-  private record Page(BytesInput compressed, int uncompressedSize, int valueCount, int rows,
-      Statistics<?> statistics) {}
+  /** One page's levels, values and statistics. */
+  private static final class PageBuffer {
+    final GrowableBuffer values;
+    final GrowableBuffer repetition = new GrowableBuffer(1 << 12);
+    int valueCount;
+    int rows;
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
+    boolean hasNaN;
+    boolean hasNumber;
+
+    PageBuffer(int bytes, int maxBytes) {
+      values = new GrowableBuffer(bytes, maxBytes);
+    }
+
+    void reset() {
+      values.reset();
+      repetition.reset();
+      valueCount = 0;
+      rows = 0;
+      min = Float.POSITIVE_INFINITY;
+      max = Float.NEGATIVE_INFINITY;
+      hasNaN = false;
+      hasNumber = false;
+    }
+  }
 
   FloatListColumnChunk(ColumnDescriptor column, int pageBytes, int maxBufferBytes) {
     this.column = column;
-    this.values = new GrowableBuffer(pageBytes + (1 << 16), maxBufferBytes);
+    this.pageBufferBytes = pageBytes + (1 << 16);
+    this.maxBufferBytes = maxBufferBytes;
+    pages.add(new PageBuffer(pageBufferBytes, maxBufferBytes));
+  }
+
+  private PageBuffer open() {
+    return pages.get(openPage);
   }
 
   /** Whether {@code count} more values still fit in the open page's buffer. */
   boolean fits(long count) {
-    return values.fits(count * Float.BYTES);
+    return open().values.fits(count * Float.BYTES);
   }
 
   /** Bytes of the open page, before compression. */
   long pageBytes() {
-    return values.size() + repetition.size();
+    PageBuffer page = open();
+    return page.values.size() + page.repetition.size();
   }
 
   void addRow(float[] source, int offset, int count) {
-    values.putFloats(source, offset, count);
-    repetition.putRleRun(1, 0);
+    PageBuffer page = open();
+    page.values.putFloats(source, offset, count);
+    page.repetition.putRleRun(1, 0);
     if (count > 1) {
-      repetition.putRleRun(count - 1, 1);
+      page.repetition.putRleRun(count - 1, 1);
     }
-    pageValueCount += count;
+    page.valueCount += count;
     chunkValueCount += count;
-    updateRange(source, offset, offset + count);
+    updateRange(page, source, offset, offset + count);
   }
 
   // Math.min/max order −0.0 below 0.0 as Float.compare does; a NaN turns the row's min to NaN
   // and sends that row alone to the exact loop.
-  private void updateRange(float[] source, int from, int to) {
+  private static void updateRange(PageBuffer page, float[] source, int from, int to) {
     long range = FloatRange.minMax(source, from, to);
     float min = FloatRange.min(range);
     float max = FloatRange.max(range);
     if (Float.isNaN(min)) {
-      pageHasNaN = true;
+      page.hasNaN = true;
       min = Float.POSITIVE_INFINITY;
       max = Float.NEGATIVE_INFINITY;
       for (int i = from; i < to; i++) {
         if (!Float.isNaN(source[i])) {
           min = Math.min(min, source[i]);
           max = Math.max(max, source[i]);
-          pageHasNumber = true;
+          page.hasNumber = true;
         }
       }
     } else {
-      pageHasNumber = true;
+      page.hasNumber = true;
     }
-    pageMin = Math.min(pageMin, min);
-    pageMax = Math.max(pageMax, max);
+    page.min = Math.min(page.min, min);
+    page.max = Math.max(page.max, max);
   }
 
-  /** Compresses the open page (its last row ends here) and keeps it for the row group. */
-  void cutPage(int rows, BytesInputCompressor compressor) throws IOException {
-    definition.reset();
-    definition.putRleRun(pageValueCount, 1);
-    BytesInput page = BytesInput.concat(
-        BytesInput.fromInt(repetition.size()), repetition.bytes(),
-        BytesInput.fromInt(definition.size()), definition.bytes(),
-        values.bytes());
-    int uncompressed = Math.toIntExact(page.size());
-    // Copy: the buffers are reused for the next page while this one waits for its row group.
-    pages.add(new Page(BytesInput.copy(compressor.compress(page)), uncompressed, pageValueCount,
-        rows, pageStatistics()));
-    values.reset();
-    repetition.reset();
-    pageValueCount = 0;
-    pageMin = Float.POSITIVE_INFINITY;
-    pageMax = Float.NEGATIVE_INFINITY;
-    pageHasNaN = false;
-    pageHasNumber = false;
+  /** Ends the open page (its last row ends here); the next row starts a new one. */
+  void cutPage(int rows) {
+    open().rows = rows;
+    openPage++;
+    if (openPage == pages.size()) {
+      pages.add(new PageBuffer(pageBufferBytes, maxBufferBytes));
+    }
   }
 
   /** What {@code FloatStatistics.updateStats} gives for every value of the page. */
-  private Statistics<?> pageStatistics() {
+  private Statistics<?> statistics(PageBuffer page) {
     FloatStatistics statistics =
         (FloatStatistics) Statistics.createStats(column.getPrimitiveType());
-    if (pageHasNaN) {
-      statistics.setMinMax(pageHasNumber ? pageMin : Float.NaN, Float.NaN);
+    if (page.hasNaN) {
+      statistics.setMinMax(page.hasNumber ? page.min : Float.NaN, Float.NaN);
     } else {
-      statistics.setMinMax(pageMin, pageMax);
+      statistics.setMinMax(page.min, page.max);
     }
     return statistics;
   }
 
   /** Writes the cut pages as W's chunk of the current row group and clears them. */
-  void write(ParquetFileWriter file, CompressionCodecName codec) throws IOException {
+  void write(ParquetFileWriter file, CompressionCodecName codec, BytesInputCompressor compressor)
+      throws IOException {
     file.startColumn(column, chunkValueCount, codec);
-    for (Page page : pages) {
-      file.writeDataPage(page.valueCount(), page.uncompressedSize(), page.compressed(),
-          page.statistics(), page.rows(), Encoding.RLE, Encoding.RLE, Encoding.PLAIN);
+    for (int p = 0; p < openPage; p++) {
+      PageBuffer page = pages.get(p);
+      definition.reset();
+      definition.putRleRun(page.valueCount, 1);
+      levels.reset();
+      levels.putInt(page.repetition.size());
+      levels.put(page.repetition);
+      levels.putInt(definition.size());
+      levels.put(definition);
+      BytesInput bytes = new PageBytes(page.values);
+      // The compressor reuses its output buffer: each page is written before the next is made.
+      file.writeDataPage(page.valueCount, Math.toIntExact(bytes.size()),
+          compressor.compress(bytes), statistics(page), page.rows, Encoding.RLE, Encoding.RLE,
+          Encoding.PLAIN);
+      page.reset();
     }
     file.endColumn();
-    pages.clear();
+    openPage = 0;
     chunkValueCount = 0;
+  }
+
+  /**
+   * The page being written, levels then values. With page checksums on, parquet-java asks for
+   * it as one exact-size array ({@code toByteArray}, for CRC32 — which {@link BytesInput} makes
+   * by allocating and filling a new array per page), then writes it: this one fills an array
+   * kept while pages keep their size, and writes from it.
+   */
+  private final class PageBytes extends BytesInput {
+    private final GrowableBuffer values;
+    private boolean assembled;
+
+    PageBytes(GrowableBuffer values) {
+      this.values = values;
+    }
+
+    @Override
+    public long size() {
+      return (long) levels.size() + values.size();
+    }
+
+    @Override
+    public byte[] toByteArray() {
+      int size = Math.toIntExact(size());
+      if (pageArray.length != size) {
+        pageArray = new byte[size];
+      }
+      levels.copyTo(pageArray, 0);
+      values.copyTo(pageArray, levels.size());
+      assembled = true;
+      return pageArray;
+    }
+
+    @Override
+    public void writeAllTo(OutputStream out) throws IOException {
+      if (assembled) {
+        out.write(pageArray);
+      } else {
+        levels.writeTo(out);
+        values.writeTo(out);
+      }
+    }
   }
 }

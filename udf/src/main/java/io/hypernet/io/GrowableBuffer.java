@@ -44,6 +44,16 @@ final class GrowableBuffer {
     return BytesInput.from(bytes, 0, size);
   }
 
+  /** Writes the content to {@code out}. */
+  void writeTo(java.io.OutputStream out) throws java.io.IOException {
+    out.write(bytes, 0, size);
+  }
+
+  /** Copies the content into {@code target} at {@code at}. */
+  void copyTo(byte[] target, int at) {
+    System.arraycopy(bytes, 0, target, at, size);
+  }
+
   /** The content in {@code [from, to)}, valid until the next write or reset. */
   BytesInput bytes(int from, int to) {
     return BytesInput.from(bytes, from, to - from);
@@ -80,6 +90,11 @@ final class GrowableBuffer {
     ensure(length);
     System.arraycopy(source, offset, bytes, size, length);
     size += length;
+  }
+
+  /** Appends the content of {@code other}. */
+  void put(GrowableBuffer other) {
+    put(other.bytes, 0, other.size);
   }
 
   /** Bulk copy as little-endian floats (a plain memory copy on little-endian machines). */

@@ -5,10 +5,11 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.ParquetOutputFormat;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -18,7 +19,8 @@ import org.apache.parquet.schema.Types;
  * Writes the SPEC §5 output — {@code id, config_id, n, D, W} — as one standard Parquet file, W an
  * ordinary LIST of required FLOAT, but encoded in bulk ({@link FloatListColumnChunk}) instead of
  * value by value, which is what makes Spark's stock writer slow for this column (SPEC §8). All
- * columns are required and PLAIN-encoded.
+ * columns are required and PLAIN-encoded; the key columns and W each have their codec
+ * ({@link OutputCodecs}), which Parquet records per column chunk.
  *
  * <p>Every column is cut into pages at the same rows, and every page carries the statistics of
  * its values, so the file has correct chunk statistics, column indexes and offset indexes, and
@@ -46,9 +48,10 @@ public final class MatrixParquetWriter implements AutoCloseable {
   }
 
   private final ParquetFileWriter file;
-  private final BytesInputCompressor compressor;
-  private final CodecFactory codecs;
-  private final CompressionCodecName codec;
+  private final CodecFactory codecFactory;
+  private final OutputCodecs codecs;
+  private final BytesInputCompressor keyCompressor;
+  private final BytesInputCompressor wCompressor;
   private final IdType idType;
   private final Map<String, String> keyValueMetadata;
   private final long rowGroupBytes;
@@ -70,28 +73,36 @@ public final class MatrixParquetWriter implements AutoCloseable {
   private long rowsWritten;
 
   /**
+   * @param codecs the key columns' codec and W's
    * @param rowGroupBytes row groups are cut at the first row after this many bytes of all their
    *     columns, before compression
    * @param keyValueMetadata footer metadata, e.g. Spark's row schema so Spark reads the exact
    *     column types back
    */
   public MatrixParquetWriter(Path path, Configuration hadoop, IdType idType, String idColumn,
-      String configColumn, CompressionCodecName codec, long rowGroupBytes,
+      String configColumn, OutputCodecs codecs, long rowGroupBytes,
       Map<String, String> keyValueMetadata) throws IOException {
-    this(path, hadoop, idType, idColumn, configColumn, codec, rowGroupBytes, Limits.DEFAULT,
+    this(path, hadoop, idType, idColumn, configColumn, codecs, rowGroupBytes, Limits.DEFAULT,
         keyValueMetadata);
   }
 
   /** With page and buffer limits of its own: tests make many small pages with them. */
   MatrixParquetWriter(Path path, Configuration hadoop, IdType idType, String idColumn,
-      String configColumn, CompressionCodecName codec, long rowGroupBytes, Limits limits,
+      String configColumn, OutputCodecs codecs, long rowGroupBytes, Limits limits,
       Map<String, String> keyValueMetadata) throws IOException {
     MessageType schema = schema(idType, idColumn, configColumn);
+    // Page checksums as parquet-java's writers do them, and as its key turns them off.
     this.file = new ParquetFileWriter(new BufferedOutputFile(path, hadoop), schema,
-        ParquetFileWriter.Mode.CREATE, rowGroupBytes, 0);
-    this.codecs = new CodecFactory(hadoop, limits.pageBytes());
-    this.compressor = codecs.getCompressor(codec);
-    this.codec = codec;
+        ParquetFileWriter.Mode.CREATE, rowGroupBytes, 0,
+        ParquetProperties.DEFAULT_COLUMN_INDEX_TRUNCATE_LENGTH,
+        ParquetProperties.DEFAULT_STATISTICS_TRUNCATE_LENGTH,
+        ParquetOutputFormat.getPageWriteChecksumEnabled(hadoop));
+    this.codecFactory = new CodecFactory(codecConfiguration(hadoop), limits.pageBytes());
+    this.codecs = codecs;
+    // The factory hands out one compressor per codec; pages are compressed and written one at
+    // a time, so W and the keys may share one.
+    this.keyCompressor = codecFactory.getCompressor(codecs.keys());
+    this.wCompressor = codecFactory.getCompressor(codecs.w());
     this.idType = idType;
     this.keyValueMetadata = keyValueMetadata;
     this.rowGroupBytes = rowGroupBytes;
@@ -103,6 +114,18 @@ public final class MatrixParquetWriter implements AutoCloseable {
     this.ds = new FlatColumnChunk(columns[3], limits.maxBufferBytes());
     this.w = new FloatListColumnChunk(columns[4], limits.pageBytes(), limits.maxBufferBytes());
     file.start();
+  }
+
+  /**
+   * parquet-java's compressors open a stream per page with a buffer of {@code
+   * io.file.buffer.size} bytes (64 KiB under Spark): for key pages of a few hundred bytes that
+   * allocation was most of the keys' compression cost (6 % of task time in a profile). The
+   * buffer only chunks the compressor's output, so a small one leaves the bytes as they were.
+   */
+  private static Configuration codecConfiguration(Configuration hadoop) {
+    Configuration codecs = new Configuration(hadoop);
+    codecs.setInt("io.file.buffer.size", 4 << 10);
+    return codecs;
   }
 
   /** id: required, per the input type; W: required LIST of required FLOAT (Spark's layout). */
@@ -222,7 +245,7 @@ public final class MatrixParquetWriter implements AutoCloseable {
     configIds.cutPage(pageRows);
     ns.cutPage(pageRows);
     ds.cutPage(pageRows);
-    w.cutPage(pageRows, compressor);
+    w.cutPage(pageRows);
     pageRows = 0;
     pageBytes = 0;
   }
@@ -233,11 +256,11 @@ public final class MatrixParquetWriter implements AutoCloseable {
       return;
     }
     file.startBlock(groupRows);
-    ids.write(file, groupRows, codec, compressor);
-    configIds.write(file, groupRows, codec, compressor);
-    ns.write(file, groupRows, codec, compressor);
-    ds.write(file, groupRows, codec, compressor);
-    w.write(file, codec);
+    ids.write(file, groupRows, codecs.keys(), keyCompressor);
+    configIds.write(file, groupRows, codecs.keys(), keyCompressor);
+    ns.write(file, groupRows, codecs.keys(), keyCompressor);
+    ds.write(file, groupRows, codecs.keys(), keyCompressor);
+    w.write(file, codecs.w(), wCompressor);
     file.endBlock();
     groupRows = 0;
     groupBytes = 0;
@@ -249,7 +272,7 @@ public final class MatrixParquetWriter implements AutoCloseable {
       flushRowGroup();
       file.end(keyValueMetadata);
     } finally {
-      codecs.release();
+      codecFactory.release();
     }
   }
 }

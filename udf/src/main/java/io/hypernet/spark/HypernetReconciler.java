@@ -54,8 +54,8 @@ public final class HypernetReconciler {
     Dataset<Row> reconciled =
         spark.internalCreateDataFrame(rows, outputSchema(idType, options), false);
     return new Reconciliation(reconciled, rejected, metrics, classifiedRows,
-        (dir, codec, hadoop) -> new MatrixParquetSink(catalog, options, idType, metrics, dir,
-            codec, hadoop), spark, new StructType()
+        (dir, codecs, hadoop) -> new MatrixParquetSink(catalog, options, idType, metrics, dir,
+            codecs, hadoop), spark, new StructType()
             .add(options.configColumn(), DataTypes.StringType, false)
             .add(options.idColumn(), idType, false));
   }

@@ -2,6 +2,7 @@ package io.hypernet.spark;
 
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.io.MatrixParquetWriter;
+import io.hypernet.io.OutputCodecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -43,22 +44,23 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
   private final DataType idType;
   private final ReconcileMetrics metrics;
   private final String dir;
-  private final CompressionCodecName codec;
+  private final OutputCodecs codecs;
   private final SerializableConfiguration hadoop;
   private final String sparkSchemaJson;
 
   MatrixParquetSink(HypernetCatalog catalog, ReconcileOptions options, DataType idType,
-      ReconcileMetrics metrics, String dir, CompressionCodecName codec, Configuration hadoop) {
+      ReconcileMetrics metrics, String dir, OutputCodecs codecs, Configuration hadoop) {
     this.catalog = catalog;
     this.options = options;
     this.idType = idType;
     this.metrics = metrics;
     this.dir = dir;
-    this.codec = codec;
+    this.codecs = codecs;
     this.hadoop = new SerializableConfiguration(hadoop);
     this.sparkSchemaJson = HypernetReconciler.outputSchema(idType, options).json();
   }
 
+  /** Named, like Spark's files, by the codec of --compression (the keys'). */
   static String fileName(int partition, CompressionCodecName codec) {
     return String.format(Locale.ROOT, "part-%05d.%s.parquet", partition,
         codec.name().toLowerCase(Locale.ROOT));
@@ -92,7 +94,7 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
     PartitionFile(Iterator<InternalRow> rows) throws IOException {
       TaskContext task = TaskContext.get();
       this.partition = task.partitionId();
-      this.target = new Path(dir, fileName(partition, codec));
+      this.target = new Path(dir, fileName(partition, codecs.keys()));
       this.temporary =
           new Path(dir, "." + target.getName() + "." + task.taskAttemptId() + ".tmp");
       this.fs = target.getFileSystem(hadoop.value());
@@ -192,7 +194,7 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
 
   private MatrixParquetWriter open(Path temporary) throws IOException {
     return new MatrixParquetWriter(temporary, hadoop.value(), idTypeOf(idType),
-        options.idColumn(), options.configColumn(), codec, ROW_GROUP_BYTES,
+        options.idColumn(), options.configColumn(), codecs, ROW_GROUP_BYTES,
         Map.of("org.apache.spark.sql.parquet.row.metadata", sparkSchemaJson,
             "org.apache.spark.version", org.apache.spark.package$.MODULE$.SPARK_VERSION()));
   }

@@ -1,9 +1,9 @@
 package io.hypernet.spark;
 
+import io.hypernet.io.OutputCodecs;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,9 +31,9 @@ public final class Reconciliation {
   /** config_id, id: what the bulk writer hands out per row written. */
   private final StructType keySchema;
 
-  /** Builds the sink for a directory and codec; keeps what the sink needs out of this API. */
+  /** Builds the sink for a directory and codecs; keeps what the sink needs out of this API. */
   interface MatrixParquetSinkFactory {
-    MatrixParquetSink create(String dir, CompressionCodecName codec, Configuration hadoop);
+    MatrixParquetSink create(String dir, OutputCodecs codecs, Configuration hadoop);
   }
 
   Reconciliation(Dataset<Row> reconciled, Dataset<Row> rejected, ReconcileMetrics metrics,
@@ -73,10 +73,10 @@ public final class Reconciliation {
    * {@link #reconciled()}), one file per partition, plus {@code _SUCCESS}; in the same Spark job
    * counts what was written from the key of every row.
    */
-  public WrittenRows writeParquet(String dir, CompressionCodecName codec, Configuration hadoop)
+  public WrittenRows writeParquet(String dir, OutputCodecs codecs, Configuration hadoop)
       throws IOException {
     RDD<InternalRow> keys =
-        classifiedRows.toJavaRDD().mapPartitions(sinks.create(dir, codec, hadoop)).rdd();
+        classifiedRows.toJavaRDD().mapPartitions(sinks.create(dir, codecs, hadoop)).rdd();
     WriteAttempts attempts = new WriteAttempts();
     spark.sparkContext().addSparkListener(attempts);
     try {

@@ -41,8 +41,8 @@ class MatrixParquetWriterLayoutTest {
   private MatrixParquetWriter writer(String name, IdType idType, long rowGroupBytes,
       Limits limits) throws IOException {
     return new MatrixParquetWriter(new org.apache.hadoop.fs.Path(dir.resolve(name).toUri()),
-        new Configuration(), idType, "id", "config_id", CompressionCodecName.UNCOMPRESSED,
-        rowGroupBytes, limits, Map.of());
+        new Configuration(), idType, "id", "config_id",
+        OutputCodecs.all(CompressionCodecName.UNCOMPRESSED), rowGroupBytes, limits, Map.of());
   }
 
   private ParquetFileReader open(String name, FilterCompat.Filter filter) throws IOException {

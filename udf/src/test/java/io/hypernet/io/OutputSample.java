@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -142,7 +141,7 @@ final class OutputSample {
     Map<String, String> sparkSchema =
         Map.of("org.apache.spark.sql.parquet.row.metadata", schema(kind).json());
     try (MatrixParquetWriter writer = new MatrixParquetWriter(file, new Configuration(),
-        kind.idType, "id", "config_id", CompressionCodecName.SNAPPY, rowGroupBytes, limits,
+        kind.idType, "id", "config_id", OutputCodecs.DEFAULT, rowGroupBytes, limits,
         sparkSchema)) {
       for (Row row : rows) {
         switch (kind) {

@@ -9,6 +9,7 @@ import io.hypernet.config.ConfigRow;
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.SizeLimits;
 import io.hypernet.engine.EngineKind;
+import io.hypernet.io.OutputCodecs;
 import io.hypernet.testing.LocalSpark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,9 +22,13 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -93,13 +98,14 @@ class MatrixParquetSinkTest {
     return spark.createDataFrame(data, schema).repartition(3);
   }
 
-  @ParameterizedTest(name = "id {0}, {1}")
-  @CsvSource({"long, SNAPPY", "integer, UNCOMPRESSED", "short, ZSTD", "string, SNAPPY",
-      "binary, GZIP"})
-  void writesWhatSparksWriterWritesAndBothReadersAgree(String idTypeName, String codecName)
-      throws IOException {
+  @ParameterizedTest(name = "id {0}, keys {1}, W {2}")
+  @CsvSource({"long, SNAPPY, UNCOMPRESSED", "integer, UNCOMPRESSED, SNAPPY", "short, ZSTD, ZSTD",
+      "string, SNAPPY, GZIP", "binary, GZIP, UNCOMPRESSED"})
+  void writesWhatSparksWriterWritesAndBothReadersAgree(String idTypeName, String keysCodec,
+      String wCodec) throws IOException {
     DataType idType = DataType.fromDDL(idTypeName);
-    CompressionCodecName codec = CompressionCodecName.valueOf(codecName);
+    OutputCodecs codecs = new OutputCodecs(CompressionCodecName.valueOf(keysCodec),
+        CompressionCodecName.valueOf(wCodec));
     Dataset<Row> input = input(idType, 1500);
     ReconcileOptions options = ReconcileOptions.defaults().withEngine(EngineKind.JVM)
         .withBatchSize(64);
@@ -107,7 +113,7 @@ class MatrixParquetSinkTest {
     String stock = dir + "/stock-" + idTypeName;
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     WrittenRows written = HypernetReconciler.reconcile(spark, input, catalog, options)
-        .writeParquet(bulk, codec, hadoop);
+        .writeParquet(bulk, codecs, hadoop);
     HypernetReconciler.reconcile(spark, input, catalog, options).reconciled().write()
         .parquet(stock);
     // The keys the writing tasks handed out count what the files hold, per configuration.
@@ -132,6 +138,7 @@ class MatrixParquetSinkTest {
     }
     int rows = 0;
     for (Path file : parquetFiles(bulk)) {
+      assertCodecs(file, codecs);
       try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(),
           new org.apache.hadoop.fs.Path(file.toUri())).withConf(new Configuration()).build()) {
         for (Group g = reader.read(); g != null; g = reader.read()) {
@@ -163,15 +170,29 @@ class MatrixParquetSinkTest {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     ReconcileOptions options = ReconcileOptions.defaults().withEngine(EngineKind.JVM);
     HypernetReconciler.reconcile(spark, input, catalog, options)
-        .writeParquet(out, CompressionCodecName.SNAPPY, hadoop);
+        .writeParquet(out, OutputCodecs.DEFAULT, hadoop);
     List<Path> first = parquetFiles(out);
     WrittenRows again = HypernetReconciler.reconcile(spark, input, catalog, options)
-        .writeParquet(out, CompressionCodecName.SNAPPY, hadoop);
+        .writeParquet(out, OutputCodecs.DEFAULT, hadoop);
     assertEquals(900, again.total());
     assertEquals(first, parquetFiles(out), "file names are fixed by the partition index");
     assertEquals(900, spark.read().parquet(out).count(), "no row twice");
     try (Stream<Path> files = Files.list(Path.of(out))) {
       assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+    }
+  }
+
+  /** Every row group's chunks in the footer: the keys' codec on id..D, W's on W. */
+  private static void assertCodecs(Path file, OutputCodecs codecs) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+        new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+      for (BlockMetaData group : reader.getFooter().getBlocks()) {
+        for (ColumnChunkMetaData chunk : group.getColumns()) {
+          boolean isW = chunk.getPath().toDotString().startsWith("W.");
+          assertEquals(isW ? codecs.w() : codecs.keys(), chunk.getCodec(),
+              file + " " + chunk.getPath());
+        }
+      }
     }
   }
 
@@ -198,7 +219,7 @@ class MatrixParquetSinkTest {
         .withColumn("config_id", org.apache.spark.sql.functions.lit("wide")));
     WrittenRows written = HypernetReconciler.reconcile(spark, input.union(twice), catalog,
             ReconcileOptions.defaults().withEngine(EngineKind.JVM))
-        .writeParquet(dir + "/twice", CompressionCodecName.SNAPPY,
+        .writeParquet(dir + "/twice", OutputCodecs.DEFAULT,
             spark.sparkContext().hadoopConfiguration());
     assertEquals(3, written.duplicatedKeys(), "ids 0, 1, 2; id 4 differs in config_id");
     assertEquals(6, written.duplicatedRows());

@@ -8,6 +8,7 @@ import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.SizeLimits;
 import io.hypernet.engine.EngineKind;
+import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.ReconcileJob;
 import io.hypernet.job.RunSettings;
 import io.hypernet.job.io.OutputPublisher;
@@ -32,7 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Encoders;
@@ -57,12 +57,18 @@ public final class EndToEndBenchmark {
   private static final Logger LOG = LoggerFactory.getLogger(EndToEndBenchmark.class);
   /** Distinct precomputed W rows the floor cycles through: content, not cost, is irrelevant. */
   private static final int W_POOL = 64;
+  /** Rows of the untimed warm-up job: enough for the JIT to compile every hot path. */
+  static final long WARM_UP_ROWS = 20_000;
 
   /** The shape under test (issue 5: l=64, hidden=128, n·D=4096). */
   public record Shape(int l, int n, int d, int hiddenDim) implements java.io.Serializable {}
 
-  /** One contender's wall time; the job's also its compute+write phase. */
-  public record Result(String name, long rows, double seconds, String note) {
+  /**
+   * One contender's wall time and this JVM's CPU time meanwhile; the job's also its
+   * compute+write phase (NaN for the others).
+   */
+  public record Result(String name, long rows, double seconds, ProcessCpu cpu,
+      double phaseSeconds, String note) {
     public double rowsPerSecond() {
       return rows / seconds;
     }
@@ -73,23 +79,42 @@ public final class EndToEndBenchmark {
   private final long rows;
   private final int partitions;
   private final Shape shape;
-  private final CompressionCodecName codec;
+  private final OutputCodecs codecs;
 
+  /**
+   * @param codecs the bulk writer's; Spark's writer (floor, naive UDF, {@code --writer spark})
+   *     compresses every column with the keys' codec
+   */
   public EndToEndBenchmark(SparkSession spark, String dir, long rows, int partitions,
-      Shape shape, CompressionCodecName codec) {
+      Shape shape, OutputCodecs codecs) {
     this.spark = spark;
     this.dir = dir;
     this.rows = rows;
     this.partitions = partitions;
     this.shape = shape;
-    this.codec = codec;
+    this.codecs = codecs;
   }
 
-  public List<Result> run(boolean includeNaive, boolean includeSparkWriter) {
+  /**
+   * The contenders asked for, the raw write always; the first one is the ratios' baseline.
+   *
+   * @param warmUp first run the bulk job, untimed, on {@link #WARM_UP_ROWS} other rows, so that
+   *     the timings leave out the JIT compiling the job's code (a one-off per JVM, which on two
+   *     busy cores took more CPU than the job's task threads)
+   */
+  public List<Result> run(boolean warmUp, boolean includeFloor, boolean includeNaive,
+      boolean includeSparkWriter) {
+    if (warmUp) {
+      warmUp();
+    }
     LOG.info("bench: generating {} w vectors ({}) into {}/input", rows, shape, dir);
     SampleData.write(spark, new SampleData.Spec(rows, 1, shape.l(), shape.n(), shape.d(),
         shape.hiddenDim(), 42, 0, partitions), dir + "/input");
-    List<Supplier<Result>> contenders = new ArrayList<>(List.of(this::writeFloor, this::rawWrite));
+    List<Supplier<Result>> contenders = new ArrayList<>();
+    if (includeFloor) {
+      contenders.add(this::writeFloor);
+    }
+    contenders.add(this::rawWrite);
     if (includeNaive) {
       contenders.add(this::naiveUdf);
     }
@@ -103,6 +128,20 @@ public final class EndToEndBenchmark {
       results.add(contender.get());
     }
     return results;
+  }
+
+  private void warmUp() {
+    String warm = dir + "/warm-up";
+    long warmRows = Math.min(rows, WARM_UP_ROWS);
+    LOG.info("bench: warm-up, the bulk job on {} rows (not timed)", warmRows);
+    SampleData.write(spark, new SampleData.Spec(warmRows, 1, shape.l(), shape.n(), shape.d(),
+        shape.hiddenDim(), 43, 0, partitions), warm + "/input");
+    runJob(spark, warm + "/input", warm + "/output", RunSettings.Writer.BULK, codecs);
+    try {
+      deleteRecursively(Path.of(warm));
+    } catch (IOException e) {
+      throw new IllegalStateException("could not remove the warm-up's " + warm, e);
+    }
   }
 
   /**
@@ -130,7 +169,7 @@ public final class EndToEndBenchmark {
   private Result writeFloor() {
     StructType schema =
         HypernetReconciler.outputSchema(DataTypes.LongType, ReconcileOptions.defaults());
-    long start = System.nanoTime();
+    Start start = Start.now();
     spark.range(0, rows, 1, partitions).map(new PrecomputedRow(shape), Encoders.row(schema))
         .write().mode(SaveMode.Overwrite).option("compression", codecName())
         .parquet(dir + "/floor");
@@ -147,13 +186,13 @@ public final class EndToEndBenchmark {
     byte[] chunk = new byte[1 << 20];
     new Random(3).nextBytes(chunk);
     long bytesPerPartition = rows * 4L * shape.n() * shape.d() / partitions;
-    long start = 0;
+    Start start = null;
     try {
       deleteRecursively(raw);
       Files.createDirectories(raw);
       List<Future<?>> writers = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(partitions);
-      start = System.nanoTime();
+      start = Start.now();
       try {
         for (int p = 0; p < partitions; p++) {
           Path file = raw.resolve("part-" + p);
@@ -199,7 +238,7 @@ public final class EndToEndBenchmark {
             HypernetWeights.class));
     spark.udf().register("naive_hypernet", new NaiveHypernet(weights),
         DataTypes.createArrayType(DataTypes.FloatType, false));
-    long start = System.nanoTime();
+    Start start = Start.now();
     spark.read().parquet(dir + "/input/w")
         .select(col("id"), col("config_id"), lit(shape.n()).as("n"), lit(shape.d()).as("D"),
             callUDF("naive_hypernet", col("w")).as("W"))
@@ -210,48 +249,75 @@ public final class EndToEndBenchmark {
   }
 
   private String codecName() {
-    return codec.name().toLowerCase(Locale.ROOT);
+    return codecs.keys().name().toLowerCase(Locale.ROOT);
   }
 
   private Result job(RunSettings.Writer writer) {
     String name = writer.name().toLowerCase(Locale.ROOT);
-    long start = System.nanoTime();
-    RunReport report = runJob(spark, dir + "/input", dir + "/job-" + name, writer, codec);
-    return timed("hypernet job, --writer " + name, start, String.format(Locale.ROOT,
-        "engine %s; compute+write phase %.1f s", String.join(",", report.engines()),
-        report.durationsMs().get("reconcile_write") / 1000.0));
+    Start start = Start.now();
+    RunReport report = runJob(spark, dir + "/input", dir + "/job-" + name, writer, codecs);
+    double phase = report.durationsMs().get("reconcile_write") / 1000.0;
+    return timed("hypernet job, --writer " + name, start, phase, String.format(Locale.ROOT,
+        "engine %s; compute+write phase %.1f s", String.join(",", report.engines()), phase));
   }
 
   /** The job as the CLI runs it, on {@code input}/w and {@code input}/configs, engine auto. */
   static RunReport runJob(SparkSession spark, String input, String output,
-      RunSettings.Writer writer, CompressionCodecName codec) {
+      RunSettings.Writer writer, OutputCodecs codecs) {
     return new ReconcileJob(spark, new RunSettings(input + "/w", input + "/configs", output,
         null, ReconcileOptions.defaults().withEngine(EngineKind.AUTO),
-        OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, writer, codec)).run();
+        OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, writer, codecs)).run();
   }
 
-  private Result timed(String name, long start, String note) {
-    Result result = new Result(name, rows, (System.nanoTime() - start) / 1e9, note);
-    LOG.info("bench: {}: {} rows in {} s", name, rows, String.format(Locale.ROOT, "%.1f",
-        result.seconds()));
+  /** When a contender started, by the clock and by this JVM's CPU time. */
+  private record Start(long nanos, ProcessCpu cpu) {
+    static Start now() {
+      return new Start(System.nanoTime(), ProcessCpu.now());
+    }
+  }
+
+  private Result timed(String name, Start start, String note) {
+    return timed(name, start, Double.NaN, note);
+  }
+
+  private Result timed(String name, Start start, double phaseSeconds, String note) {
+    Result result = new Result(name, rows, (System.nanoTime() - start.nanos()) / 1e9,
+        ProcessCpu.now().since(start.cpu()), phaseSeconds, note);
+    ProcessCpu cpu = result.cpu();
+    LOG.info("bench: {}: {} rows in {} s, CPU {} s user + {} s system (task threads {} + {})",
+        name, rows, String.format(Locale.ROOT, "%.1f", result.seconds()),
+        String.format(Locale.ROOT, "%.2f", cpu.userSeconds()),
+        String.format(Locale.ROOT, "%.2f", cpu.systemSeconds()),
+        String.format(Locale.ROOT, "%.2f", cpu.taskUserSeconds()),
+        String.format(Locale.ROOT, "%.2f", cpu.taskSystemSeconds()));
     return result;
   }
 
-  /** A markdown table of the results, with ratios against the floor and the naive UDF. */
+  /**
+   * A markdown table of the results, with ratios against the floor (the first contender: the
+   * raw write when the floor was left out), the naive UDF and the raw write: by wall time, by
+   * the job's compute+write phase, and by CPU time (which a busy machine does not distort).
+   */
   public static String table(List<Result> results) {
     double floor = results.get(0).rowsPerSecond();
-    double raw = results.stream().filter(r -> r.name().startsWith("raw"))
-        .mapToDouble(Result::rowsPerSecond).findFirst().orElse(Double.NaN);
+    Result raw = results.stream().filter(r -> r.name().startsWith("raw")).findFirst()
+        .orElseThrow();
     double naive = results.stream().filter(r -> r.name().startsWith("naive"))
         .mapToDouble(Result::rowsPerSecond).findFirst().orElse(Double.NaN);
     StringBuilder out = new StringBuilder(
         "| contender | rows | wall s | rows/s | × write floor | × naive UDF | % of raw write "
-            + "| note |\n|---|---:|---:|---:|---:|---:|---:|---|\n");
+            + "| compute+write % of raw write | CPU s user+sys | CPU % of raw write | note |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Result r : results) {
-      out.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.0f | %.2f | %s | %.0f %% | %s |%n",
+      out.append(String.format(Locale.ROOT,
+          "| %s | %d | %.1f | %.0f | %.2f | %s | %.0f %% | %s | %.1f+%.1f | %.0f %% | %s |%n",
           r.name(), r.rows(), r.seconds(), r.rowsPerSecond(), r.rowsPerSecond() / floor,
           Double.isNaN(naive) ? "n/a" : String.format(Locale.ROOT, "%.2f",
-              r.rowsPerSecond() / naive), 100 * r.rowsPerSecond() / raw, r.note()));
+              r.rowsPerSecond() / naive), 100 * raw.seconds() / r.seconds(),
+          Double.isNaN(r.phaseSeconds()) ? "" : String.format(Locale.ROOT, "%.0f %%",
+              100 * raw.seconds() / r.phaseSeconds()),
+          r.cpu().userSeconds(), r.cpu().systemSeconds(),
+          100 * raw.cpu().totalSeconds() / r.cpu().totalSeconds(), r.note()));
     }
     return out.toString();
   }

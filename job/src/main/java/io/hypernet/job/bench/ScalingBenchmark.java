@@ -1,6 +1,7 @@
 package io.hypernet.job.bench;
 
 import io.hypernet.engine.EngineKind;
+import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.ReconcileJob;
 import io.hypernet.job.RunSettings;
 import io.hypernet.job.io.OutputPublisher;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,7 +142,7 @@ public final class ScalingBenchmark {
         input + "/configs", output, null, ReconcileOptions.defaults()
             .withEngine(EngineKind.AUTO).withGrouping(point.grouping()),
         OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, RunSettings.Writer.BULK,
-        CompressionCodecName.SNAPPY)).run();
+        OutputCodecs.DEFAULT)).run();
     double seconds = (System.nanoTime() - start) / 1e9;
     long peak = heap.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
     long old = heap.stream().filter(pool -> pool.getName().contains("Old"))

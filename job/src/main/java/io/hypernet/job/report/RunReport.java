@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * @param enginesByStage per Spark stage, tasks per engine/device (retried attempts included)
  * @param gpuByStage per Spark stage, the GPU addresses its tasks were given, their wait for the
  *     GPU semaphore and how many shared a device at most; empty without GPU resources
- * @param writer the output writer and codec, e.g. "bulk/snappy"
+ * @param writer the output writer and codecs, e.g. "bulk/snappy, W uncompressed" (keys, W)
  * @param durationsMs per phase, in run order, plus {@code total}
  */
 @JsonIgnoreProperties(value = "accounting_holds", allowGetters = true)
