@@ -37,6 +37,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
   private final DataType idType;
   private final ReconcileMetrics metrics;
   private final TaskGpu gpu;
+  private final TestFaults faults = TestFaults.forCurrentTask();
   private final ReconciliationEngine engine;
   private final Map<UTF8String, Pending> pending = new HashMap<>();
   private final int maxPendingRows;
@@ -183,6 +184,9 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     int needed = Math.toIntExact((long) batch.count * batch.config.outputSize());
     if (out.length < needed) {
       out = new float[Math.toIntExact((long) batch.capacity * batch.config.outputSize())];
+    }
+    if (faults != null) {
+      faults.beforeBatch();
     }
     HypernetRecipe recipe = batch.recipe;
     try (ExecutorReconcilers.Lease lease = ExecutorReconcilers.get()

@@ -47,7 +47,7 @@ final class TestFaults {
     throw new IllegalArgumentException("unknown " + SETTING + ": " + spec);
   }
 
-  /** Called before each batch of one configuration in the task. */
+  /** Called before each engine call of the task. */
   void beforeBatch() {
     if (++batches != 2) {
       return;
