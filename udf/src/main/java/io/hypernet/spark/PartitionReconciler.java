@@ -37,6 +37,8 @@ final class PartitionReconciler implements Iterator<InternalRow> {
   private final DataType idType;
   private final ReconcileMetrics metrics;
   private final TaskGpu gpu;
+  /** Taken once per task: {@link ExecutorReconcilers#get} re-reads the Spark conf. */
+  private final ExecutorReconcilers cache = ExecutorReconcilers.get();
   private final TestFaults faults = TestFaults.forCurrentTask();
   private final ReconciliationEngine engine;
   private final Map<UTF8String, Pending> pending = new HashMap<>();
@@ -61,7 +63,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     this.metrics = metrics;
     this.maxPendingRows = 4 * options.batchSize();
     this.gpu = TaskGpu.forCurrentTask(metrics);
-    this.engine = ExecutorReconcilers.get().engine(options.engine(), gpu.ordinal());
+    this.engine = cache.engine(options.engine(), gpu.ordinal());
     metrics.recordEngine(engine.description());
   }
 
@@ -189,7 +191,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
       faults.beforeBatch();
     }
     HypernetRecipe recipe = batch.recipe;
-    try (ExecutorReconcilers.Lease lease = ExecutorReconcilers.get()
+    try (ExecutorReconcilers.Lease lease = cache
         .lease(engine, recipe.config(), () -> catalog.weights(recipe))) {
       lease.reconciler().reconcile(batch.w, batch.count, out);
     }
@@ -210,7 +212,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
   private void logDone() {
     if (batchesDone > 0) {
       LOG.debug("partition done: {} rows in {} batches on {}; cache {}", rowsDone, batchesDone,
-          engine.description(), ExecutorReconcilers.get().stats());
+          engine.description(), cache.stats());
       batchesDone = 0;
     }
     gpu.release();

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.SizeLimits;
-import io.hypernet.engine.EngineKind;
 import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.ReconcileJob;
 import io.hypernet.job.RunSettings;
@@ -136,7 +135,8 @@ public final class EndToEndBenchmark {
     LOG.info("bench: warm-up, the bulk job on {} rows (not timed)", warmRows);
     SampleData.write(spark, new SampleData.Spec(warmRows, 1, shape.l(), shape.n(), shape.d(),
         shape.hiddenDim(), 43, 0, partitions), warm + "/input");
-    runJob(spark, warm + "/input", warm + "/output", RunSettings.Writer.BULK, codecs);
+    runJob(spark, warm + "/input", warm + "/output", RunSettings.Writer.BULK, codecs,
+        ReconcileOptions.defaults());
     try {
       deleteRecursively(Path.of(warm));
     } catch (IOException e) {
@@ -255,18 +255,18 @@ public final class EndToEndBenchmark {
   private Result job(RunSettings.Writer writer) {
     String name = writer.name().toLowerCase(Locale.ROOT);
     Start start = Start.now();
-    RunReport report = runJob(spark, dir + "/input", dir + "/job-" + name, writer, codecs);
+    RunReport report = runJob(spark, dir + "/input", dir + "/job-" + name, writer, codecs,
+        ReconcileOptions.defaults());
     double phase = report.durationsMs().get("reconcile_write") / 1000.0;
     return timed("hypernet job, --writer " + name, start, phase, String.format(Locale.ROOT,
         "engine %s; compute+write phase %.1f s", String.join(",", report.engines()), phase));
   }
 
-  /** The job as the CLI runs it, on {@code input}/w and {@code input}/configs, engine auto. */
+  /** The job as the CLI runs it, on {@code input}/w and {@code input}/configs. */
   static RunReport runJob(SparkSession spark, String input, String output,
-      RunSettings.Writer writer, OutputCodecs codecs) {
+      RunSettings.Writer writer, OutputCodecs codecs, ReconcileOptions options) {
     return new ReconcileJob(spark, new RunSettings(input + "/w", input + "/configs", output,
-        null, ReconcileOptions.defaults().withEngine(EngineKind.AUTO),
-        OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, writer, codecs)).run();
+        null, options, OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, writer, codecs)).run();
   }
 
   /** When a contender started, by the clock and by this JVM's CPU time. */

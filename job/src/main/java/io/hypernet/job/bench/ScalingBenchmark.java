@@ -1,10 +1,7 @@
 package io.hypernet.job.bench;
 
-import io.hypernet.engine.EngineKind;
 import io.hypernet.io.OutputCodecs;
-import io.hypernet.job.ReconcileJob;
 import io.hypernet.job.RunSettings;
-import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.sample.SampleData;
 import io.hypernet.spark.ConfigGrouping;
@@ -138,11 +135,8 @@ public final class ScalingBenchmark {
     heap.forEach(MemoryPoolMXBean::resetPeakUsage);
     long loadsBefore = ExecutorReconcilers.get().stats().misses();
     long start = System.nanoTime();
-    RunReport report = new ReconcileJob(spark, new RunSettings(input + "/w",
-        input + "/configs", output, null, ReconcileOptions.defaults()
-            .withEngine(EngineKind.AUTO).withGrouping(point.grouping()),
-        OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, RunSettings.Writer.BULK,
-        OutputCodecs.DEFAULT)).run();
+    RunReport report = EndToEndBenchmark.runJob(spark, input, output, RunSettings.Writer.BULK,
+        OutputCodecs.DEFAULT, ReconcileOptions.defaults().withGrouping(point.grouping()));
     double seconds = (System.nanoTime() - start) / 1e9;
     long peak = heap.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
     long old = heap.stream().filter(pool -> pool.getName().contains("Old"))
