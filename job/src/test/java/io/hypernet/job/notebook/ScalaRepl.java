@@ -1,0 +1,82 @@
+package io.hypernet.job.notebook;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
+import scala.collection.JavaConverters;
+import scala.tools.nsc.Settings;
+import scala.tools.nsc.interpreter.IMain;
+import scala.tools.nsc.interpreter.Results;
+
+/**
+ * Scala 2.12's interpreter set up the way Spark's shell and Zeppelin's Spark interpreter set it
+ * up: class-based wrappers (so closures serialize only what they use), classes written to
+ * {@code outputDir}, which must be the session's {@code spark.repl.class.outputDir} so that
+ * executors load them through Spark's file server, and {@code spark}/{@code sc} bound with
+ * Zeppelin's imports.
+ */
+final class ScalaRepl implements AutoCloseable {
+  private final StringWriter output = new StringWriter();
+  private final IMain imain;
+
+  ScalaRepl(SparkSession spark, Path outputDir, String classpath) {
+    Settings settings = new Settings();
+    Tuple2<Object, scala.collection.immutable.List<String>> parsed = settings.processArguments(
+        scalaList(List.of("-Yrepl-class-based", "-Yrepl-outdir", outputDir.toString(),
+            "-classpath", classpath)), true);
+    if (!(Boolean) parsed._1()) {
+      throw new IllegalArgumentException("Scala settings refused: " + parsed._2());
+    }
+    imain = new IMain(settings, new PrintWriter(output, true));
+    imain.initializeSynchronous();
+    bind("spark", SparkSession.class.getName(), spark);
+    bind("sc", "org.apache.spark.SparkContext", spark.sparkContext());
+    for (String line : List.of("import org.apache.spark.SparkContext._",
+        "import spark.implicits._", "import spark.sql", "import org.apache.spark.sql.functions._")) {
+      interpret(line);
+    }
+  }
+
+  /**
+   * Compiles and runs {@code code} as one REPL input; throws with the interpreter's output when
+   * it does not compile, is incomplete or throws.
+   */
+  String interpret(String code) {
+    output.getBuffer().setLength(0);
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    // As Zeppelin does: code run on the driver resolves the REPL's classes by name too.
+    thread.setContextClassLoader(imain.classLoader());
+    try {
+      Results.Result result = imain.interpret(code);
+      if (result != Results.Success$.MODULE$) {
+        throw new IllegalStateException(
+            (result == Results.Incomplete$.MODULE$ ? "incomplete input" : "error") + ":\n"
+                + output);
+      }
+      return output.toString();
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  private void bind(String name, String type, Object value) {
+    // @transient, as Spark's shell declares them: closures never drag the session along.
+    if (imain.bind(name, type, value, scalaList(List.of("@transient")))
+        != Results.Success$.MODULE$) {
+      throw new IllegalStateException("cannot bind " + name + ":\n" + output);
+    }
+  }
+
+  private static scala.collection.immutable.List<String> scalaList(List<String> list) {
+    return JavaConverters.asScalaBuffer(list).toList();
+  }
+
+  @Override
+  public void close() {
+    imain.close();
+  }
+}
