@@ -152,7 +152,10 @@ final class NoteRunner implements AutoCloseable {
 
   private ScalaRepl repl() {
     if (repl == null) {
-      repl = new ScalaRepl(session(), replClasses, classpath);
+      SparkSession session = session();
+      long start = System.nanoTime();
+      repl = new ScalaRepl(session, replClasses, classpath);
+      LOG.info("Scala REPL started in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
     return repl;
   }

@@ -1,10 +1,14 @@
 package io.hypernet.job.notebook;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import scala.Console;
+import scala.Function0;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
 import scala.tools.nsc.Settings;
@@ -19,7 +23,9 @@ import scala.tools.nsc.interpreter.Results;
  * Zeppelin's imports.
  */
 final class ScalaRepl implements AutoCloseable {
-  private final StringWriter output = new StringWriter();
+  /** What the interpreter and the paragraphs print ({@code show()} prints to Scala's Console). */
+  private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+  private final PrintStream console = new PrintStream(output, true, StandardCharsets.UTF_8);
   private final IMain imain;
 
   ScalaRepl(SparkSession spark, Path outputDir, String classpath) {
@@ -30,14 +36,13 @@ final class ScalaRepl implements AutoCloseable {
     if (!(Boolean) parsed._1()) {
       throw new IllegalArgumentException("Scala settings refused: " + parsed._2());
     }
-    imain = new IMain(settings, new PrintWriter(output, true));
+    imain = new IMain(settings, new PrintWriter(console, true));
     imain.initializeSynchronous();
     bind("spark", SparkSession.class.getName(), spark);
-    bind("sc", "org.apache.spark.SparkContext", spark.sparkContext());
-    for (String line : List.of("import org.apache.spark.SparkContext._",
-        "import spark.implicits._", "import spark.sql", "import org.apache.spark.sql.functions._")) {
-      interpret(line);
-    }
+    // Zeppelin's bindings and imports, in one compilation rather than five.
+    interpret(String.join("\n", "@transient val sc = spark.sparkContext",
+        "import org.apache.spark.SparkContext._", "import spark.implicits._", "import spark.sql",
+        "import org.apache.spark.sql.functions._"));
   }
 
   /**
@@ -45,19 +50,20 @@ final class ScalaRepl implements AutoCloseable {
    * it does not compile, is incomplete or throws.
    */
   String interpret(String code) {
-    output.getBuffer().setLength(0);
+    output.reset();
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     // As Zeppelin does: code run on the driver resolves the REPL's classes by name too.
     thread.setContextClassLoader(imain.classLoader());
     try {
-      Results.Result result = imain.interpret(code);
+      Results.Result result = Console.withOut(console,
+          (Function0<Results.Result>) () -> imain.interpret(code));
       if (result != Results.Success$.MODULE$) {
         throw new IllegalStateException(
             (result == Results.Incomplete$.MODULE$ ? "incomplete input" : "error") + ":\n"
-                + output);
+                + printed());
       }
-      return output.toString();
+      return printed();
     } finally {
       thread.setContextClassLoader(previous);
     }
@@ -67,8 +73,12 @@ final class ScalaRepl implements AutoCloseable {
     // @transient, as Spark's shell declares them: closures never drag the session along.
     if (imain.bind(name, type, value, scalaList(List.of("@transient")))
         != Results.Success$.MODULE$) {
-      throw new IllegalStateException("cannot bind " + name + ":\n" + output);
+      throw new IllegalStateException("cannot bind " + name + ":\n" + printed());
     }
+  }
+
+  private String printed() {
+    return output.toString(StandardCharsets.UTF_8);
   }
 
   private static scala.collection.immutable.List<String> scalaList(List<String> list) {
