@@ -1,18 +1,17 @@
 package io.hypernet.job;
 
-import io.hypernet.config.ConfigRow;
-import io.hypernet.config.ConfigValidator;
-import io.hypernet.config.SizeLimits;
 import io.hypernet.job.io.OutputPublisher;
+import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.io.PathGuard;
 import io.hypernet.job.io.Publication;
-import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.report.ProgressListener;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.report.StagedCounts;
-import io.hypernet.spark.HypernetCatalog;
-import io.hypernet.spark.HypernetReconciler;
+import io.hypernet.spark.HypernetConfigs;
+import io.hypernet.spark.Hypernets;
+import io.hypernet.spark.InvalidConfigsException;
 import io.hypernet.spark.ReconcileMetrics;
+import io.hypernet.spark.ReconcileOptions;
 import io.hypernet.spark.Reconciliation;
 import io.hypernet.spark.UnreadableWeightsException;
 import io.hypernet.spark.WrittenRows;
@@ -76,26 +75,18 @@ public final class ReconcileJob {
   /** Everything up to a complete, accounted staging; returns its report. */
   private RunReport stage(OutputPublisher output, OutputPublisher rejectsOut,
       String rejectsInOutput, long start) {
-    SizeLimits limits = settings.maxWeightsBytes() > 0
-        ? new SizeLimits(settings.maxWeightsBytes()) : SizeLimits.forThisJvm();
-    List<ConfigRow> configRows = ParquetInputs.readConfigs(spark, settings.configs());
-    ConfigValidator.Result configs = new ConfigValidator(limits,
-        ParquetInputs.configsDirectory(spark, settings.configs())).validate(configRows);
-    if (configs.isEmpty()) {
-      throw JobFailure.invalidInput("configs " + settings.configs() + " holds no configurations");
+    HypernetConfigs configs;
+    try {
+      configs = HypernetConfigs.read(spark, settings.configs());
+    } catch (InvalidConfigsException e) {
+      throw new JobFailure(JobFailure.INVALID_INPUT, e.getMessage(), e);
     }
     Dataset<Row> input = ParquetInputs.readVectors(spark, settings.input());
     long rowsIn = ParquetInputs.rowCount(spark, input, settings.input());
     phase("read_inputs");
 
-    try (HypernetCatalog catalog = buildCatalog(configs)) {
+    try (Reconciliation result = reconcile(input, configs)) {
       phase("build_broadcast");
-      Reconciliation result;
-      try {
-        result = HypernetReconciler.reconcile(spark, input, catalog, settings.options());
-      } catch (IllegalArgumentException e) {
-        throw JobFailure.invalidInput("input " + settings.input() + ": " + e.getMessage());
-      }
       String rejectsPath = rejectsOut == null ? output.staging(rejectsInOutput)
           : rejectsOut.staging();
       try {
@@ -128,8 +119,7 @@ public final class ReconcileJob {
         StagedCounts counts = StagedCounts.read(spark, writtenByTasks, output.staging(),
             rejectsPath, settings.options().idColumn(), settings.options().configColumn());
         RunReport report = account(rowsIn, counts, output.target(), rejectsOut == null
-            ? output.target() + "/" + rejectsInOutput : rejectsOut.target(), catalog, result,
-            start);
+            ? output.target() + "/" + rejectsInOutput : rejectsOut.target(), result, start);
         enforcePolicies(report, counts);
         output.writeText("_report.json", report.toJson());
         return report;
@@ -153,18 +143,24 @@ public final class ReconcileJob {
     }
   }
 
-  private HypernetCatalog buildCatalog(ConfigValidator.Result configs) {
+  private Reconciliation reconcile(Dataset<Row> input, HypernetConfigs configs) {
+    ReconcileOptions options = settings.maxWeightsBytes() > 0
+        ? settings.options().withMaxWeightsBytes(settings.maxWeightsBytes()) : settings.options();
     try {
-      return HypernetCatalog.build(spark, configs);
+      return Hypernets.reconcile(input, configs, options);
+    } catch (InvalidConfigsException e) {
+      throw new JobFailure(JobFailure.INVALID_INPUT, e.getMessage(), e);
     } catch (UnreadableWeightsException e) {
       throw new JobFailure(JobFailure.INVALID_INPUT, "configs " + settings.configs() + ", "
           + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw JobFailure.invalidInput("input " + settings.input() + ": " + e.getMessage());
     }
   }
 
   /** Counts what is actually in the staged files and checks in = written + rejected. */
   private RunReport account(long rowsIn, StagedCounts counts, String outputPath,
-      String rejectsPath, HypernetCatalog catalog, Reconciliation result, long start) {
+      String rejectsPath, Reconciliation result, long start) {
     phase("accounting");
     durations.put("total", (System.nanoTime() - start) / 1_000_000);
     RunReport report = new RunReport("succeeded", spark.sparkContext().applicationId(),
@@ -174,8 +170,8 @@ public final class ReconcileJob {
         result.metrics().enginesByStage(), result.metrics().gpuByStage(),
         settings.options().batchSize(), writerLabel(), rowsIn,
         counts.written(), counts.rejected(), counts.rejectedByReason(), counts.perConfig(),
-        counts.duplicates(), catalog.validConfigs().size() + catalog.invalidConfigs().size(),
-        catalog.invalidConfigs(), new LinkedHashMap<>(durations));
+        counts.duplicates(), result.configurations(), result.invalidConfigs(),
+        new LinkedHashMap<>(durations));
     if (!report.accountingHolds()) {
       throw new JobFailure(1, "accounting failed: " + rowsIn + " rows in, "
           + counts.written() + " written + " + counts.rejected() + " rejected in the files, "

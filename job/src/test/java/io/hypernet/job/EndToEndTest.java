@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hypernet.config.ConfigRow;
-import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.SizeLimits;
-import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.report.RunReport;
+import io.hypernet.spark.HypernetConfigs;
 import io.hypernet.testing.Float64Reference;
 import io.hypernet.testing.LocalSpark;
 import io.hypernet.weights.HypernetWeights;
@@ -168,9 +166,9 @@ class EndToEndTest {
   }
 
   static Map<String, HypernetWeights> weightsOf(SparkSession spark, String configsPath) {
-    List<ConfigRow> rows = ParquetInputs.readConfigs(spark, configsPath);
     Map<String, HypernetWeights> weights = new HashMap<>();
-    for (HypernetConfig c : new ConfigValidator(new SizeLimits(1L << 30)).validate(rows).valid()) {
+    for (HypernetConfig c : HypernetConfigs.read(spark, configsPath)
+        .validate(new SizeLimits(1L << 30)).valid()) {
       weights.put(c.configId(), HypernetWeights.seeded(c));
     }
     return weights;

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.SizeLimits;
-import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.report.RunReport;
+import io.hypernet.spark.HypernetConfigs;
 import io.hypernet.testing.Float64Reference;
 import io.hypernet.testing.LocalSpark;
 import io.hypernet.weights.HypernetWeights;
@@ -67,8 +66,8 @@ final class PublishedOutput {
     SparkSession spark = LocalSpark.start("local[2]");
     try {
       Map<String, HypernetWeights> weights = new HashMap<>();
-      for (HypernetConfig config : new ConfigValidator(SizeLimits.forThisJvm())
-          .validate(ParquetInputs.readConfigs(spark, configs)).valid()) {
+      for (HypernetConfig config : HypernetConfigs.read(spark, configs)
+          .validate(SizeLimits.forThisJvm()).valid()) {
         weights.put(config.configId(), HypernetWeights.seeded(config));
       }
       Map<Long, Row> vectors = EndToEndTest.byId(spark.read().parquet(input)

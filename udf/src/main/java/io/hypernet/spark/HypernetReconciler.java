@@ -1,6 +1,7 @@
 package io.hypernet.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,6 +27,10 @@ public final class HypernetReconciler {
 
   public static Reconciliation reconcile(SparkSession spark, Dataset<Row> input,
       HypernetCatalog catalog, ReconcileOptions options) {
+    if (options.idColumn() == null) {
+      throw new InputSchemaException("an id column is required to write W rows by id; "
+          + "Hypernets.withW keeps the input's columns instead");
+    }
     InternalColumns names = InternalColumns.avoiding(input.columns());
     Dataset<Row> classified =
         RowClassifier.classify(input, catalog.configsFrame(spark, names), options, names);
@@ -50,14 +55,67 @@ public final class HypernetReconciler {
         .queryExecution().toRdd();
     ReconcileMetrics metrics = new ReconcileMetrics(spark.sparkContext());
     RDD<InternalRow> rows = classifiedRows.toJavaRDD()
-        .mapPartitions(new PartitionFunction(catalog, options, idType, metrics)).rdd();
+        .mapPartitions(new PartitionFunction(catalog, options, idType, metrics, null)).rdd();
     Dataset<Row> reconciled =
         spark.internalCreateDataFrame(rows, outputSchema(idType, options), false);
     return new Reconciliation(reconciled, rejected, metrics, classifiedRows,
         (dir, codecs, hadoop) -> new MatrixParquetSink(catalog, options, idType, metrics, dir,
             codecs, hadoop), spark, new StructType()
             .add(options.configColumn(), DataTypes.StringType, false)
-            .add(options.idColumn(), idType, false));
+            .add(options.idColumn(), idType, false), catalog);
+  }
+
+  /**
+   * Every input row with its W appended as {@code outputColumn} (array&lt;float&gt;), computed
+   * in the same batches as {@link #reconcile}; bad rows as {@code onBadRow} says. The input's
+   * own columns pass through unchanged, so rows need no id.
+   */
+  public static Dataset<Row> withW(SparkSession spark, Dataset<Row> input,
+      HypernetCatalog catalog, ReconcileOptions options, String outputColumn,
+      OnBadRow onBadRow, ReconcileMetrics metrics) {
+    StructType output = withWSchema(input.schema(), outputColumn, onBadRow);
+    InternalColumns names = InternalColumns.avoiding(input.columns());
+    Dataset<Row> classified =
+        RowClassifier.classify(input, catalog.configsFrame(spark, names), options, names);
+    List<Column> columns = new ArrayList<>(List.of(
+        lit(null).as(names.w() + "_unused_id"), // the job layout's id: not read here
+        input.col(options.configColumn()), col(names.w()), col(names.reason()),
+        col(names.reasonDetail())));
+    DataType[] types = new DataType[input.columns().length];
+    for (int i = 0; i < types.length; i++) {
+      columns.add(input.col(input.columns()[i]));
+      types[i] = input.schema().fields()[i].dataType();
+    }
+    RDD<InternalRow> rows = grouped(classified.select(columns.toArray(new Column[0])), options,
+        catalog.validConfigs().size()).queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(new PartitionFunction(catalog, options, DataTypes.NullType, metrics,
+            new PassThrough(types, onBadRow))).rdd();
+    return spark.internalCreateDataFrame(rows, output, false);
+  }
+
+  /**
+   * The input's columns, then W, then under {@link OnBadRow#KEEP} {@code reason} and
+   * {@code reason_detail}; refuses names the input already has.
+   */
+  public static StructType withWSchema(StructType input, String outputColumn,
+      OnBadRow onBadRow) {
+    List<String> added = onBadRow == OnBadRow.KEEP
+        ? List.of(outputColumn, RejectColumns.REASON, RejectColumns.REASON_DETAIL)
+        : List.of(outputColumn);
+    for (String name : added) {
+      for (String existing : input.fieldNames()) {
+        if (existing.equalsIgnoreCase(name)) {
+          throw new InputSchemaException("the input already has a column '" + existing
+              + "'; the output adds " + String.join(", ", added) + " (choose another output "
+              + "column, or rename or drop the input's)");
+        }
+      }
+    }
+    StructType schema = input.add(outputColumn,
+        DataTypes.createArrayType(DataTypes.FloatType, false), onBadRow == OnBadRow.KEEP);
+    return onBadRow == OnBadRow.KEEP ? schema
+        .add(RejectColumns.REASON, DataTypes.StringType, true)
+        .add(RejectColumns.REASON_DETAIL, DataTypes.StringType, true) : schema;
   }
 
   /**
@@ -94,18 +152,20 @@ public final class HypernetReconciler {
     private final ReconcileOptions options;
     private final DataType idType;
     private final ReconcileMetrics metrics;
+    private final PassThrough passThrough;
 
     PartitionFunction(HypernetCatalog catalog, ReconcileOptions options, DataType idType,
-        ReconcileMetrics metrics) {
+        ReconcileMetrics metrics, PassThrough passThrough) {
       this.catalog = catalog;
       this.options = options;
       this.idType = idType;
       this.metrics = metrics;
+      this.passThrough = passThrough;
     }
 
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-      return new PartitionReconciler(rows, catalog, options, idType, metrics);
+      return new PartitionReconciler(rows, catalog, options, idType, metrics, passThrough);
     }
   }
 }

@@ -98,7 +98,7 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
       this.temporary =
           new Path(dir, "." + target.getName() + "." + task.taskAttemptId() + ".tmp");
       this.fs = target.getFileSystem(hadoop.value());
-      this.reconciler = new PartitionReconciler(rows, catalog, options, idType, metrics);
+      this.reconciler = new PartitionReconciler(rows, catalog, options, idType, metrics, null);
       // A failed or killed attempt leaves no temporary file behind.
       task.addTaskCompletionListener(
           (org.apache.spark.util.TaskCompletionListener) ctx -> abandonUnlessPublished());

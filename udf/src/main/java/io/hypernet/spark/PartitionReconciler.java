@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The per-partition core: streams classified rows ({@code id, config_id, w, reason}), counts and
  * skips the rejected ones (non-null reason), groups the others into per-config batches, runs each
- * full batch through the executor's engine, and yields {@code (id, config_id, n, D, W)} rows. A
+ * full batch through the executor's engine, and yields {@code (id, config_id, n, D, W)} rows; or,
+ * in the {@link PassThrough} layout, every input column plus W, bad rows as its policy says. A
  * batch leases its hypernet from {@link ExecutorReconcilers} only for its engine call, so a task
  * holds at most one lease however many configurations it meets, and the cache's bound holds. Memory is bounded by the batch sizes, never by the
  * partition: at most {@code 4 × batch} rows, and at most four batch buffers' worth of w
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PartitionReconciler implements Iterator<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionReconciler.class);
-  private static final int REASON_ORDINAL = 3;
+  static final int REASON_ORDINAL = 3;
   private static final long MAX_PENDING_FLOATS = 4 * ReconcileOptions.MAX_BATCH_BUFFER_FLOATS;
 
   private final Iterator<InternalRow> input;
@@ -37,6 +38,8 @@ final class PartitionReconciler implements Iterator<InternalRow> {
   private final DataType idType;
   private final ReconcileMetrics metrics;
   private final TaskGpu gpu;
+  /** Null for the job's layout. */
+  private final PassThrough passThrough;
   /** Taken once per task: {@link ExecutorReconcilers#get} re-reads the Spark conf. */
   private final ExecutorReconcilers cache = ExecutorReconcilers.get();
   private final TestFaults faults = TestFaults.forCurrentTask();
@@ -51,12 +54,16 @@ final class PartitionReconciler implements Iterator<InternalRow> {
   private Object[] emittingIds;
   private int emitIndex;
   private int emitCount;
+  /** A bad row kept under {@link OnBadRow#KEEP}, emitted on its own (then no batch is). */
+  private InternalRow keptBadRow;
   private long rowsDone;
   private int batchesDone;
 
   PartitionReconciler(Iterator<InternalRow> input, HypernetCatalog catalog,
-      ReconcileOptions options, DataType idType, ReconcileMetrics metrics) {
+      ReconcileOptions options, DataType idType, ReconcileMetrics metrics,
+      PassThrough passThrough) {
     this.input = input;
+    this.passThrough = passThrough;
     this.catalog = catalog;
     this.options = options;
     this.idType = idType;
@@ -83,12 +90,18 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    int size = emitting.config.outputSize();
     int i = emitIndex++;
+    if (keptBadRow != null) {
+      return passThrough.rejected(keptBadRow);
+    }
+    int size = emitting.config.outputSize();
     // A batch's W fits one array (batchSizeFor), so its byte offset fits an int.
     UnsafeArrayData w = UnsafeArrayData.fromPrimitiveArray(out,
         Math.toIntExact(Platform.FLOAT_ARRAY_OFFSET + (long) i * size * Float.BYTES), size,
         Float.BYTES);
+    if (passThrough != null) {
+      return passThrough.reconciled(emitting.rows[i], w);
+    }
     return new GenericInternalRow(new Object[] {emittingIds[i], emitting.configId,
         emitting.config.n(), emitting.config.d(), w});
   }
@@ -135,7 +148,18 @@ final class PartitionReconciler implements Iterator<InternalRow> {
       InternalRow row = input.next();
       if (!row.isNullAt(REASON_ORDINAL)) {
         metrics.recordRejected(1);
-        continue;
+        if (passThrough == null || passThrough.onBadRow() == OnBadRow.DROP) {
+          continue;
+        }
+        if (passThrough.onBadRow() == OnBadRow.FAIL) {
+          throw new BadRowException("a row could not be reconciled ("
+              + row.getUTF8String(REASON_ORDINAL) + "): "
+              + row.getUTF8String(PassThrough.DETAIL_ORDINAL));
+        }
+        keptBadRow = row.copy();
+        emitIndex = 0;
+        emitCount = 1;
+        return true;
       }
       Pending batch = pendingFor(row.getUTF8String(1));
       batch.add(row);
@@ -195,6 +219,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
         .lease(engine, recipe.config(), () -> catalog.weights(recipe))) {
       lease.reconciler().reconcile(batch.w, batch.count, out);
     }
+    keptBadRow = null;
     emitting = batch;
     emittingIds = batch.ids;
     emitIndex = 0;
@@ -228,6 +253,8 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     /** Grown as rows arrive, so configurations with few rows hold little. */
     float[] w = new float[0];
     Object[] ids = new Object[0];
+    /** The whole input rows, in the pass-through layout only. */
+    InternalRow[] rows;
     int count;
 
     Pending(UTF8String configId, HypernetRecipe recipe, int capacity) {
@@ -243,10 +270,18 @@ final class PartitionReconciler implements Iterator<InternalRow> {
         int rows = Math.min(capacity, Math.max(1, 2 * count));
         ids = java.util.Arrays.copyOf(ids, rows);
         w = java.util.Arrays.copyOf(w, rows * l); // rows × l ≤ the buffer cap (batchSizeFor)
+        if (passThrough != null) {
+          this.rows = java.util.Arrays.copyOf(this.rows == null ? new InternalRow[0] : this.rows,
+              rows);
+        }
       }
-      Object id = row.get(0, idType);
-      // Input rows are reused buffers: strings must be copied, binary is already a copy.
-      ids[count] = id instanceof UTF8String ? ((UTF8String) id).copy() : id;
+      if (passThrough != null) {
+        this.rows[count] = row.copy(); // input rows are reused buffers
+      } else {
+        Object id = row.get(0, idType);
+        // Input rows are reused buffers: strings must be copied, binary is already a copy.
+        ids[count] = id instanceof UTF8String ? ((UTF8String) id).copy() : id;
+      }
       ArrayData values = row.getArray(2);
       int offset = count * l;
       for (int j = 0; j < l; j++) {

@@ -1,12 +1,13 @@
 package io.hypernet.spark;
 
 import io.hypernet.config.HypernetConfig;
+import io.hypernet.config.SizeLimits;
 import io.hypernet.engine.EngineKind;
 import java.io.Serializable;
 
 /**
- * How to reconcile: engine, batch size, grouping by configuration and the input column names. Immutable; the {@code with}
- * methods return modified copies.
+ * How to reconcile: engine, batch size, grouping by configuration, the input column names and
+ * the largest hypernet allowed. Immutable; the {@code with} methods return modified copies.
  */
 public final class ReconcileOptions implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -28,9 +29,10 @@ public final class ReconcileOptions implements Serializable {
   private final String configColumn;
   private final String wColumn;
   private final ConfigGrouping grouping;
+  private final long maxWeightsBytes;
 
   private ReconcileOptions(EngineKind engine, int batchSize, String idColumn, String configColumn,
-      String wColumn, ConfigGrouping grouping) {
+      String wColumn, ConfigGrouping grouping, long maxWeightsBytes) {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
     }
@@ -40,27 +42,45 @@ public final class ReconcileOptions implements Serializable {
     this.configColumn = configColumn;
     this.wColumn = wColumn;
     this.grouping = java.util.Objects.requireNonNull(grouping, "grouping");
+    if (maxWeightsBytes < 0) {
+      throw new IllegalArgumentException("max weights bytes must be >= 0, got "
+          + maxWeightsBytes);
+    }
+    this.maxWeightsBytes = maxWeightsBytes;
   }
 
   public static ReconcileOptions defaults() {
     return new ReconcileOptions(EngineKind.AUTO, DEFAULT_BATCH_SIZE, "id", "config_id", "w",
-        DEFAULT_GROUPING);
+        DEFAULT_GROUPING, 0);
   }
 
   public ReconcileOptions withEngine(EngineKind value) {
-    return new ReconcileOptions(value, batchSize, idColumn, configColumn, wColumn, grouping);
+    return new ReconcileOptions(value, batchSize, idColumn, configColumn, wColumn, grouping,
+        maxWeightsBytes);
   }
 
   public ReconcileOptions withBatchSize(int value) {
-    return new ReconcileOptions(engine, value, idColumn, configColumn, wColumn, grouping);
+    return new ReconcileOptions(engine, value, idColumn, configColumn, wColumn, grouping,
+        maxWeightsBytes);
   }
 
+  /** The input's column names; {@code id} may be null for {@link Hypernets#withW}. */
   public ReconcileOptions withColumns(String id, String configId, String w) {
-    return new ReconcileOptions(engine, batchSize, id, configId, w, grouping);
+    return new ReconcileOptions(engine, batchSize, id, configId, w, grouping, maxWeightsBytes);
   }
 
   public ReconcileOptions withGrouping(ConfigGrouping value) {
-    return new ReconcileOptions(engine, batchSize, idColumn, configColumn, wColumn, value);
+    return new ReconcileOptions(engine, batchSize, idColumn, configColumn, wColumn, value,
+        maxWeightsBytes);
+  }
+
+  /**
+   * The largest hypernet (weights and biases, in bytes) a configuration may have; 0, the
+   * default, means a quarter of this JVM's heap ({@link SizeLimits#forThisJvm}).
+   */
+  public ReconcileOptions withMaxWeightsBytes(long value) {
+    return new ReconcileOptions(engine, batchSize, idColumn, configColumn, wColumn, grouping,
+        value);
   }
 
   public EngineKind engine() {
@@ -95,5 +115,10 @@ public final class ReconcileOptions implements Serializable {
 
   public ConfigGrouping grouping() {
     return grouping;
+  }
+
+  /** The size limits configurations are validated against. */
+  public SizeLimits sizeLimits() {
+    return maxWeightsBytes > 0 ? new SizeLimits(maxWeightsBytes) : SizeLimits.forThisJvm();
   }
 }

@@ -1,5 +1,7 @@
 package io.hypernet.spark;
 
+import io.hypernet.config.InvalidConfig;
+import java.util.List;
 import io.hypernet.io.OutputCodecs;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -17,8 +19,12 @@ import org.slf4j.LoggerFactory;
  * The lazily evaluated results of a reconciliation; every input row lands in exactly one of the
  * reconciled rows or the rejected rows. The reconciled rows can be consumed as a Dataset (any
  * Spark sink) or written by {@link #writeParquet}, the bulk writer.
+ *
+ * <p>Lifetime: the datasets read the hypernets' recipes from a broadcast that {@link #close}
+ * destroys. Close it after the last action on them (try-with-resources around the writes); an
+ * unclosed one is released by Spark's cleaner once the datasets are unreachable.
  */
-public final class Reconciliation {
+public final class Reconciliation implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciliation.class);
   /** How long the write waits for its killed attempts to end before tidying its directory. */
   private static final long ATTEMPTS_END_MILLIS = 60_000;
@@ -30,6 +36,7 @@ public final class Reconciliation {
   private final SparkSession spark;
   /** config_id, id: what the bulk writer hands out per row written. */
   private final StructType keySchema;
+  private final HypernetCatalog catalog;
 
   /** Builds the sink for a directory and codecs; keeps what the sink needs out of this API. */
   interface MatrixParquetSinkFactory {
@@ -38,7 +45,7 @@ public final class Reconciliation {
 
   Reconciliation(Dataset<Row> reconciled, Dataset<Row> rejected, ReconcileMetrics metrics,
       RDD<InternalRow> classifiedRows, MatrixParquetSinkFactory sinks, SparkSession spark,
-      StructType keySchema) {
+      StructType keySchema, HypernetCatalog catalog) {
     this.reconciled = reconciled;
     this.rejected = rejected;
     this.metrics = metrics;
@@ -46,6 +53,23 @@ public final class Reconciliation {
     this.sinks = sinks;
     this.spark = spark;
     this.keySchema = keySchema;
+    this.catalog = catalog;
+  }
+
+  /** The configurations that were invalid, with their reasons (their rows are rejected). */
+  public List<InvalidConfig> invalidConfigs() {
+    return catalog.invalidConfigs();
+  }
+
+  /** Valid and invalid configurations together. */
+  public int configurations() {
+    return catalog.validConfigs().size() + catalog.invalidConfigs().size();
+  }
+
+  /** Releases the broadcast recipes; the datasets cannot be evaluated afterwards. */
+  @Override
+  public void close() {
+    catalog.close();
   }
 
   /** {@code id, config_id, n, D, W} (SPEC §5). */

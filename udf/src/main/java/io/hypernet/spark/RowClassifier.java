@@ -46,17 +46,19 @@ final class RowClassifier {
   static Dataset<Row> classify(Dataset<Row> input, Dataset<Row> configs, ReconcileOptions o,
       InternalColumns names) {
     StructType schema = input.schema();
-    for (String key : List.of(o.idColumn(), o.configColumn())) {
-      if (RejectColumns.isReasonColumn(key)) {
+    for (String key : Arrays.asList(o.idColumn(), o.configColumn())) {
+      if (key != null && RejectColumns.isReasonColumn(key)) {
         throw new InputSchemaException("the key column '" + key + "' cannot be named like the "
             + "rejects' reason columns (" + RejectColumns.REASON + ", "
             + RejectColumns.REASON_DETAIL + "); rename it");
       }
     }
-    DataType idType = typeOf(schema, o.idColumn());
-    if (!ID_TYPES.contains(idType)) {
-      throw new InputSchemaException("input column '" + o.idColumn() + "' has type "
-          + idType.simpleString() + "; expected long, int, short, byte, string or binary");
+    if (o.idColumn() != null) {
+      DataType idType = typeOf(schema, o.idColumn());
+      if (!ID_TYPES.contains(idType)) {
+        throw new InputSchemaException("input column '" + o.idColumn() + "' has type "
+            + idType.simpleString() + "; expected long, int, short, byte, string or binary");
+      }
     }
     DataType configType = typeOf(schema, o.configColumn());
     if (!configType.equals(DataTypes.StringType)) {
@@ -65,7 +67,8 @@ final class RowClassifier {
     }
     Column wFloat = floatArray(col(o.wColumn()), typeOf(schema, o.wColumn()), o.wColumn());
 
-    Column id = col(o.idColumn());
+    // Without an id column (the pass-through form keeps whole rows) no row lacks one.
+    Column id = o.idColumn() == null ? lit(0) : col(o.idColumn());
     Column configId = col(o.configColumn());
     Column w = col(names.w());
     Column quotedConfig = concat(lit("configuration '"), bounded(configId), lit("'"));

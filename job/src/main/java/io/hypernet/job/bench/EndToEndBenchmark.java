@@ -4,16 +4,15 @@ import static org.apache.spark.sql.functions.callUDF;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.SizeLimits;
 import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.ReconcileJob;
 import io.hypernet.job.RunSettings;
 import io.hypernet.job.io.OutputPublisher;
-import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.sample.SampleData;
+import io.hypernet.spark.HypernetConfigs;
 import io.hypernet.spark.HypernetReconciler;
 import io.hypernet.spark.ReconcileOptions;
 import io.hypernet.weights.HypernetWeights;
@@ -231,8 +230,8 @@ public final class EndToEndBenchmark {
   }
 
   private Result naiveUdf() {
-    HypernetConfig config = new ConfigValidator(SizeLimits.forThisJvm())
-        .validate(ParquetInputs.readConfigs(spark, dir + "/input/configs")).valid().get(0);
+    HypernetConfig config = HypernetConfigs.read(spark, dir + "/input/configs")
+        .validate(SizeLimits.forThisJvm()).valid().get(0);
     Broadcast<HypernetWeights> weights = spark.sparkContext().broadcast(
         HypernetWeights.seeded(config), scala.reflect.ClassTag$.MODULE$.apply(
             HypernetWeights.class));

@@ -1,45 +1,23 @@
 package io.hypernet.job.io;
 
-import io.hypernet.config.ConfigRow;
 import io.hypernet.job.JobFailure;
+import io.hypernet.spark.ParquetFooters;
 import io.hypernet.text.BoundedText;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.schema.PrimitiveType;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** Reads the two Parquet inputs, turning unreadable paths and wrong schemas into exit 2. */
+/** Reads the w vectors, turning unreadable paths and corrupt files into exit 2. */
 public final class ParquetInputs {
   private ParquetInputs() {}
-
-  /** SPEC §2 columns and the types they may have (ints may also be stored as longs). */
-  private static final Map<String, List<DataType>> CONFIG_COLUMNS = Map.of(
-      "config_id", List.of(DataTypes.StringType),
-      "l", List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.ShortType),
-      "n", List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.ShortType),
-      "D", List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.ShortType),
-      "hidden_dim", List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.ShortType),
-      "seed", List.of(DataTypes.LongType, DataTypes.IntegerType),
-      "static", List.of(DataTypes.BooleanType),
-      "activation", List.of(DataTypes.StringType),
-      "weights", List.of(DataTypes.StringType));
-  private static final List<String> REQUIRED = List.of("config_id", "l", "n", "D");
 
   /** The w vectors as a lazily read Dataset. */
   public static Dataset<Row> readVectors(SparkSession spark, String path) {
@@ -56,65 +34,6 @@ public final class ParquetInputs {
           input.inputFiles());
     } catch (IOException | RuntimeException e) {
       throw unreadable(e, "input", path);
-    }
-  }
-
-  /**
-   * The configurations, read on the driver with parquet-java: one row per hypernet, so small by
-   * nature, and the driver needs them to build the weights; no Spark job (one costs about a
-   * second in a fresh JVM).
-   */
-  public static List<ConfigRow> readConfigs(SparkSession spark, String path) {
-    InputFiles configs = read(spark, path, "configs");
-    List<String> columns = List.of(configs.schema().fieldNames());
-    for (String column : REQUIRED) {
-      if (!columns.contains(column)) {
-        throw JobFailure.invalidInput("configs " + path + ": required column '" + column
-            + "' is missing (columns: " + String.join(", ", columns) + ")");
-      }
-    }
-    for (StructField field : configs.schema().fields()) {
-      List<DataType> allowed = CONFIG_COLUMNS.get(field.name());
-      if (allowed != null && !allowed.contains(field.dataType())) {
-        throw JobFailure.invalidInput("configs " + path + ": column '" + field.name()
-            + "' has type " + field.dataType().simpleString() + "; expected "
-            + allowed.get(0).simpleString());
-      }
-    }
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    List<ConfigRow> rows = new ArrayList<>();
-    try {
-      for (FileStatus file : configs.files()) {
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(),
-            file.getPath()).withConf(hadoop).build()) {
-          for (Group r = reader.read(); r != null; r = reader.read()) {
-            rows.add(new ConfigRow(stringOrNull(r, "config_id"), longOrNull(r, "l"),
-                longOrNull(r, "n"), longOrNull(r, "D"), longOrNull(r, "hidden_dim"),
-                longOrNull(r, "seed"), has(r, "static") ? r.getBoolean("static", 0) : null,
-                stringOrNull(r, "activation"), stringOrNull(r, "weights"), path));
-          }
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      throw unreadable(e, "configs", path);
-    }
-    return rows;
-  }
-
-  /**
-   * The directory relative weights paths are resolved against: the configs path when it is a
-   * directory, else its parent; qualified (e.g. {@code file:/data/configs}).
-   */
-  public static String configsDirectory(SparkSession spark, String configsPath) {
-    Path p = new Path(configsPath);
-    try {
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      Path qualified = fs.makeQualified(p);
-      return fs.getFileStatus(qualified).isDirectory() ? qualified.toString()
-          : qualified.getParent().toString();
-    } catch (IOException e) {
-      throw new JobFailure(JobFailure.INVALID_INPUT, "configs path " + configsPath
-          + " cannot be read: " + e.getMessage(), e);
     }
   }
 
@@ -221,23 +140,5 @@ public final class ParquetInputs {
     String message = String.valueOf(e.getMessage());
     int newline = message.indexOf('\n');
     return BoundedText.of(newline < 0 ? message : message.substring(0, newline));
-  }
-
-  private static boolean has(Group r, String column) {
-    return r.getType().containsField(column) && r.getFieldRepetitionCount(column) > 0;
-  }
-
-  /** An integer column of any allowed width (the schema check admits int16/32/64 only). */
-  private static Long longOrNull(Group r, String column) {
-    if (!has(r, column)) {
-      return null;
-    }
-    return r.getType().getType(column).asPrimitiveType().getPrimitiveTypeName()
-        == PrimitiveType.PrimitiveTypeName.INT64 ? r.getLong(column, 0)
-        : (long) r.getInteger(column, 0);
-  }
-
-  private static String stringOrNull(Group r, String column) {
-    return has(r, column) ? r.getString(column, 0) : null;
   }
 }

@@ -3,19 +3,15 @@ package io.hypernet.job.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hypernet.config.ConfigRow;
-import io.hypernet.config.ConfigValidator;
-import io.hypernet.config.SizeLimits;
 import io.hypernet.engine.EngineKind;
-import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.sample.SampleData;
-import io.hypernet.spark.HypernetCatalog;
-import io.hypernet.spark.HypernetReconciler;
+import io.hypernet.spark.HypernetConfigs;
+import io.hypernet.spark.Hypernets;
 import io.hypernet.spark.ReconcileMetrics;
 import io.hypernet.spark.ReconcileOptions;
+import io.hypernet.spark.Reconciliation;
 import io.hypernet.testing.LocalSpark;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.SparkSession;
@@ -37,13 +33,13 @@ class ProgressListenerTest {
     try {
       SampleData.write(spark, new SampleData.Spec(ROWS, 1, 64, 32, 128, 128, 5, BAD_ROWS, 1),
           dir.toString());
-      List<ConfigRow> rows = ParquetInputs.readConfigs(spark, dir + "/configs");
+      HypernetConfigs configs = HypernetConfigs.read(spark, dir + "/configs");
       ProgressListener progress =
           new ProgressListener(ROWS, ReconcileMetrics.ROWS_ACCUMULATORS, 1000);
       AtomicLong seenWhileRunning = new AtomicLong();
       spark.sparkContext().addSparkListener(progress);
-      try (HypernetCatalog catalog = HypernetCatalog.build(spark,
-          new ConfigValidator(new SizeLimits(1L << 30)).validate(rows))) {
+      try (Reconciliation result = Hypernets.reconcile(spark.read().parquet(dir + "/w"), configs,
+          ReconcileOptions.defaults().withEngine(EngineKind.JVM))) {
         // One partition, one task: any count short of the total came from a heartbeat.
         Thread watcher = new Thread(() -> {
           while (!Thread.currentThread().isInterrupted()) {
@@ -55,9 +51,7 @@ class ProgressListenerTest {
           }
         });
         watcher.start();
-        HypernetReconciler.reconcile(spark, spark.read().parquet(dir + "/w"), catalog,
-                ReconcileOptions.defaults().withEngine(EngineKind.JVM)).reconciled()
-            .coalesce(1).write().parquet(dir + "/out");
+        result.reconciled().coalesce(1).write().parquet(dir + "/out");
         watcher.interrupt();
         watcher.join();
       } finally {

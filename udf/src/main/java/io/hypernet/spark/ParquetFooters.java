@@ -1,4 +1,4 @@
-package io.hypernet.job.io;
+package io.hypernet.spark;
 
 import java.io.IOException;
 import java.util.ArrayList;
