@@ -34,8 +34,15 @@ final class NoteRunner implements AutoCloseable {
   record Outcome(Paragraph paragraph, boolean ran, OptionalLong rows, long millis) {}
 
   static final class ParagraphFailedException extends RuntimeException {
+    private final transient Paragraph paragraph;
+
     ParagraphFailedException(Paragraph paragraph, Throwable cause) {
       super(paragraph.label() + " failed: " + cause.getMessage(), cause);
+      this.paragraph = paragraph;
+    }
+
+    Paragraph paragraph() {
+      return paragraph;
     }
   }
 

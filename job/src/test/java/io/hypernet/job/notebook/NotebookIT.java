@@ -2,9 +2,12 @@ package io.hypernet.job.notebook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypernet.job.notebook.NoteRunner.Outcome;
+import io.hypernet.job.notebook.NoteRunner.ParagraphFailedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,34 +21,47 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NotebookIT {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+  /** Failsafe starts the test JVM through a manifest-only jar; the real classpath is here. */
+  private static final String CLASSPATH = System.getProperty("surefire.test.class.path",
+      System.getProperty("java.class.path"));
 
   @TempDir
-  Path replClasses;
+  Path dir;
 
   @Test
-  void everyParagraphOfTheNoteRuns() throws Exception {
+  void everyParagraphOfTheNoteRunsAndAFailingParagraphStopsARun() throws Exception {
     ZeppelinNote note = ZeppelinNote.read(ROOT.resolve("notebooks/hypernet_reconciliation.zpln"));
-    // Surefire and failsafe start the test JVM through a manifest-only jar; the real classpath is here.
-    String classpath = System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path"));
-    List<Outcome> outcomes;
-    try (NoteRunner runner = new NoteRunner(ROOT, replClasses, classpath)) {
-      outcomes = runner.run(note);
-    }
+    // One session and REPL for both notes: starting the REPL is most of this test's time.
+    try (NoteRunner runner = new NoteRunner(ROOT,
+        Files.createDirectories(dir.resolve("repl-classes")), CLASSPATH)) {
+      List<Outcome> outcomes = runner.run(note);
 
-    assertEquals(note.paragraphs().size(), outcomes.size());
-    for (Outcome outcome : outcomes) {
-      String label = outcome.paragraph().label();
-      String interpreter = outcome.paragraph().interpreter();
-      if (interpreter.endsWith("pyspark")) {
-        assertFalse(outcome.paragraph().enabled(), label + " is not run by tests: keep it disabled");
-      } else {
-        assertTrue(outcome.paragraph().enabled(), label + " is disabled");
-        assertEquals(!interpreter.equals("md"), outcome.ran(), label);
+      assertEquals(note.paragraphs().size(), outcomes.size());
+      for (Outcome outcome : outcomes) {
+        String label = outcome.paragraph().label();
+        String interpreter = outcome.paragraph().interpreter();
+        if (interpreter.endsWith("pyspark")) {
+          assertFalse(outcome.paragraph().enabled(), label + " is not run by tests: keep it off");
+        } else {
+          assertTrue(outcome.paragraph().enabled(), label + " is disabled");
+          assertEquals(!interpreter.equals("md"), outcome.ran(), label);
+        }
+        outcome.rows().ifPresent(rows -> assertTrue(rows > 0, label + " returned no rows"));
       }
-      outcome.rows().ifPresent(rows -> assertTrue(rows > 0, label + " returned no rows"));
+      assertTrue(outcomes.stream().anyMatch(o -> o.paragraph().interpreter().endsWith("pyspark")),
+          "the note shows PySpark users the API");
+
+      // A task that throws on the executors fails its paragraph, and the next one never runs.
+      ParagraphFailedException failed = assertThrows(ParagraphFailedException.class,
+          () -> runner.run(ZeppelinNote.read(Files.writeString(dir.resolve("failing.zpln"), """
+              {"paragraphs": [
+                {"id": "p1", "text": "%sql\\nSELECT 1"},
+                {"id": "p2", "title": "divides by zero",
+                 "text": "%spark\\nspark.range(3).map(i => 1 / (i - i)).collect()"},
+                {"id": "p3", "text": "%sql\\nSELECT * FROM no_such_table"}
+              ], "name": "failing", "defaultInterpreterGroup": "spark"}
+              """))));
+      assertEquals("p2", failed.paragraph().id(), failed.getMessage());
     }
-    assertTrue(outcomes.stream().anyMatch(o -> o.paragraph().interpreter().endsWith("pyspark")),
-        "the note shows PySpark users the API");
   }
 }
