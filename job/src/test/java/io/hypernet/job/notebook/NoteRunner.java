@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +32,11 @@ final class NoteRunner implements AutoCloseable {
   /** Only text, or not runnable here (PySpark is not installed where the tests run). */
   private static final Set<String> SKIPPED = Set.of("md", "pyspark", "spark.pyspark");
 
-  /** What happened to one paragraph: skipped or ran, and the rows a %sql paragraph returned. */
-  record Outcome(Paragraph paragraph, boolean ran, OptionalLong rows, long millis) {}
+  /** What happened to one paragraph: skipped or ran, and what a %sql paragraph returned. */
+  record Outcome(Paragraph paragraph, boolean ran, Optional<SqlResult> result, long millis) {}
+
+  /** The columns and number of rows of a %sql paragraph's (last) result. */
+  record SqlResult(List<String> columns, long rows) {}
 
   static final class ParagraphFailedException extends RuntimeException {
     private final transient Paragraph paragraph;
@@ -70,33 +75,34 @@ final class NoteRunner implements AutoCloseable {
     for (Paragraph paragraph : note.paragraphs()) {
       long start = System.nanoTime();
       boolean ran = !SKIPPED.contains(paragraph.interpreter());
-      OptionalLong rows;
+      Optional<SqlResult> result;
       try {
-        rows = ran ? runOne(paragraph) : OptionalLong.empty();
+        result = ran ? runOne(paragraph) : Optional.empty();
       } catch (RuntimeException e) {
         throw new ParagraphFailedException(paragraph, e);
       }
-      Outcome outcome = new Outcome(paragraph, ran, rows, (System.nanoTime() - start) / 1_000_000);
+      Outcome outcome =
+          new Outcome(paragraph, ran, result, (System.nanoTime() - start) / 1_000_000);
       LOG.info("{}: {} in {} ms", paragraph.label(), ran ? "ran" : "skipped", outcome.millis());
       outcomes.add(outcome);
     }
     return outcomes;
   }
 
-  /** Runs one paragraph; the number of rows it returned, if it returns a result. */
-  private OptionalLong runOne(Paragraph paragraph) {
+  /** Runs one paragraph; what it returned, if it returns a table. */
+  private Optional<SqlResult> runOne(Paragraph paragraph) {
     switch (paragraph.interpreter()) {
       case "spark.conf":
         configure(paragraph.body());
-        return OptionalLong.empty();
+        return Optional.empty();
       case "spark":
       case "spark.spark":
         String output = repl().interpret(paragraph.body());
         LOG.debug("{} printed:\n{}", paragraph.label(), output);
-        return OptionalLong.empty();
+        return Optional.empty();
       case "sql":
       case "spark.sql":
-        return OptionalLong.of(sql(paragraph.body()));
+        return Optional.of(sql(paragraph.body()));
       default:
         throw new IllegalArgumentException("no runner for %" + paragraph.interpreter());
     }
@@ -130,16 +136,20 @@ final class NoteRunner implements AutoCloseable {
     }).collect(Collectors.joining(","));
   }
 
-  private long sql(String body) {
+  private SqlResult sql(String body) {
     SparkSession session = session();
-    long rows = 0;
+    SqlResult last = null;
     // %sql runs several statements separated by ';' and shows the last result.
     for (String statement : body.split(";")) {
       if (!statement.isBlank()) {
-        rows = session.sql(statement).collectAsList().size();
+        Dataset<Row> result = session.sql(statement);
+        last = new SqlResult(List.of(result.columns()), result.collectAsList().size());
       }
     }
-    return rows;
+    if (last == null) {
+      throw new IllegalArgumentException("no SQL statement");
+    }
+    return last;
   }
 
   private SparkSession session() {

@@ -46,8 +46,16 @@ class NotebookIT {
           assertTrue(outcome.paragraph().enabled(), label + " is disabled");
           assertEquals(!interpreter.equals("md"), outcome.ran(), label);
         }
-        outcome.rows().ifPresent(rows -> assertTrue(rows > 0, label + " returned no rows"));
+        outcome.result().ifPresent(result -> {
+          assertTrue(result.rows() > 0, label + " returned no rows");
+          // A chart plots the columns at the positions it names, or shows nothing.
+          outcome.paragraph().chartColumns().forEach((index, name) ->
+              assertEquals(name, index < result.columns().size()
+                  ? result.columns().get(index) : null, label + ": chart column " + index));
+        });
       }
+      assertTrue(outcomes.stream().anyMatch(o -> o.result().isPresent()
+          && !o.paragraph().chartColumns().isEmpty()), "the note charts a result");
       assertTrue(outcomes.stream().anyMatch(o -> o.paragraph().interpreter().endsWith("pyspark")),
           "the note shows PySpark users the API");
 

@@ -6,16 +6,20 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** A Zeppelin note as its {@code .zpln} JSON file stores it: paragraphs in order. */
 record ZeppelinNote(String name, List<Paragraph> paragraphs) {
 
   /**
    * One paragraph: the interpreter named on its first line ({@code %spark.conf}, {@code %sql},
-   * ...; the note's default group when none is named) and the text after that line.
+   * ...; the note's default group when none is named), the text after that line, and the result
+   * columns its charts plot, by position (Zeppelin stores a chart's keys, groups and values as
+   * a column's name and index).
    */
   record Paragraph(int number, String id, String title, String interpreter, String body,
-      boolean enabled) {
+      boolean enabled, Map<Integer, String> chartColumns) {
     String label() {
       return "paragraph " + number + (title.isEmpty() ? "" : " \"" + title + "\"") + " (" + id
           + ", %" + interpreter + ")";
@@ -40,8 +44,23 @@ record ZeppelinNote(String name, List<Paragraph> paragraphs) {
       // Zeppelin treats a paragraph without "enabled" as enabled.
       boolean enabled = p.path("config").path("enabled").asBoolean(true);
       paragraphs.add(new Paragraph(paragraphs.size() + 1, p.path("id").asText(),
-          p.path("title").asText(""), interpreter, body, enabled));
+          p.path("title").asText(""), interpreter, body, enabled, chartColumns(p)));
     }
     return new ZeppelinNote(note.path("name").asText(file.getFileName().toString()), paragraphs);
+  }
+
+  private static Map<Integer, String> chartColumns(JsonNode paragraph) {
+    Map<Integer, String> columns = new TreeMap<>();
+    for (JsonNode result : paragraph.path("config").path("results")) {
+      JsonNode graph = result.path("graph");
+      if (!graph.path("mode").asText("table").equals("table")) {
+        for (String role : List.of("keys", "groups", "values")) {
+          for (JsonNode column : graph.path(role)) {
+            columns.put(column.path("index").asInt(), column.path("name").asText());
+          }
+        }
+      }
+    }
+    return columns;
   }
 }
