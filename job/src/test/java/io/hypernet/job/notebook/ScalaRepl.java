@@ -37,17 +37,24 @@ final class ScalaRepl implements AutoCloseable {
       throw new IllegalArgumentException("Scala settings refused: " + parsed._2());
     }
     imain = new IMain(settings, new PrintWriter(console, true));
-    imain.initializeSynchronous();
-    bind("spark", SparkSession.class.getName(), spark);
-    // Zeppelin's bindings and imports, in one compilation rather than five.
-    interpret(String.join("\n", "@transient val sc = spark.sparkContext",
-        "import org.apache.spark.SparkContext._", "import spark.implicits._", "import spark.sql",
-        "import org.apache.spark.sql.functions._"));
+    try {
+      imain.initializeSynchronous();
+      bind("spark", SparkSession.class.getName(), spark);
+      // Zeppelin's bindings and imports, in one compilation rather than five.
+      interpret(String.join("\n", "@transient val sc = spark.sparkContext",
+          "import org.apache.spark.SparkContext._", "import spark.implicits._",
+          "import spark.sql", "import org.apache.spark.sql.functions._"));
+    } catch (RuntimeException e) {
+      imain.close();
+      throw e;
+    }
   }
 
   /**
    * Compiles and runs {@code code} as one REPL input; throws with the interpreter's output when
-   * it does not compile, is incomplete or throws.
+   * it does not compile, is incomplete or throws. Zeppelin feeds a paragraph line by line
+   * instead; one input is the stricter of the two (a case class used in a Dataset must come
+   * from an earlier paragraph in both).
    */
   String interpret(String code) {
     output.reset();
