@@ -54,7 +54,7 @@ final class ScalaRepl implements AutoCloseable {
    * Compiles and runs {@code code} as one REPL input; throws with the interpreter's output when
    * it does not compile, is incomplete or throws. Zeppelin feeds a paragraph line by line
    * instead; one input is the stricter of the two (a case class used in a Dataset must come
-   * from an earlier paragraph in both).
+   * from an earlier paragraph here, from an earlier line there).
    */
   String interpret(String code) {
     output.reset();
