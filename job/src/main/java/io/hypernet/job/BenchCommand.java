@@ -3,6 +3,7 @@ package io.hypernet.job;
 import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.bench.EndToEndBenchmark;
 import io.hypernet.job.bench.ScalingBenchmark;
+import io.hypernet.job.bench.SqlBenchmark;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,17 +20,17 @@ import picocli.CommandLine.Spec;
         "precomputed W (the write floor), a naive per-row Java UDF, and this job with Spark's",
         "writer and with the bulk writer, on the same generated w vectors; prints rows/s and",
         "the ratios. scaling: the job against rows, n·D and the number of configurations.",
-        "See BENCHMARKS.md."})
+        "sql: the SQL function against the batched path on --rows rows. See BENCHMARKS.md."})
 final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--suite", defaultValue = "end-to-end", paramLabel = "end-to-end|scaling",
+  @Option(names = "--suite", defaultValue = "end-to-end", paramLabel = "end-to-end|scaling|sql",
       description = "Which benchmark (default ${DEFAULT-VALUE}).")
   String suite;
 
   @Option(names = "--rows", defaultValue = "200000",
-      description = "end-to-end: w vectors (default ${DEFAULT-VALUE}).")
+      description = "end-to-end and sql: w vectors (default ${DEFAULT-VALUE}).")
   long rows;
 
   @Option(names = "--n", defaultValue = "32",
@@ -98,8 +99,9 @@ final class BenchCommand implements Callable<Integer> {
       throw JobFailure.invalidInput(
           "bench: --rows, --n, --D, --partitions and --scale must be > 0");
     }
-    if (!suite.equals("end-to-end") && !suite.equals("scaling")) {
-      throw JobFailure.invalidInput("bench: --suite must be end-to-end or scaling, got " + suite);
+    if (!List.of("end-to-end", "scaling", "sql").contains(suite)) {
+      throw JobFailure.invalidInput("bench: --suite must be end-to-end, scaling or sql, got "
+          + suite);
     }
     if (!ScalingBenchmark.SERIES.containsAll(series)) {
       throw JobFailure.invalidInput("bench: --series must name some of "
@@ -109,6 +111,12 @@ final class BenchCommand implements Callable<Integer> {
         RunCommand.codec("--w-compression", wCompression));
     SparkSession spark = SparkSessions.start("hypernet bench", master, sparkConf.settings());
     try {
+      if (suite.equals("sql")) {
+        SqlBenchmark sql = new SqlBenchmark(spark, dir, rows, partitions, 3);
+        spec.commandLine().getOut().printf("hypernet bench --suite sql: %d rows, l=64, "
+            + "hidden=128, n·D=4096, %s%n%n%s", rows, master, sql.table(sql.run()));
+        return 0;
+      }
       if (suite.equals("scaling")) {
         List<ScalingBenchmark.Measurement> results =
             new ScalingBenchmark(spark, dir, scale, partitions, series).run();

@@ -73,7 +73,7 @@ public final class HypernetReconciler {
   public static Dataset<Row> withW(SparkSession spark, Dataset<Row> input,
       HypernetCatalog catalog, ReconcileOptions options, String outputColumn,
       OnBadRow onBadRow, ReconcileMetrics metrics) {
-    StructType output = withWSchema(input.schema(), outputColumn, onBadRow);
+    StructType output = withWSchema(input.schema(), options, outputColumn, onBadRow);
     InternalColumns names = InternalColumns.avoiding(input.columns());
     Dataset<Row> classified =
         RowClassifier.classify(input, catalog.configsFrame(spark, names), options, names);
@@ -95,10 +95,14 @@ public final class HypernetReconciler {
 
   /**
    * The input's columns, then W, then under {@link OnBadRow#KEEP} {@code reason} and
-   * {@code reason_detail}; refuses names the input already has.
+   * {@code reason_detail}. Checks the input's columns and refuses added names the input already
+   * has (case-insensitively, as Spark resolves them).
+   *
+   * @throws InputSchemaException naming the column
    */
-  public static StructType withWSchema(StructType input, String outputColumn,
-      OnBadRow onBadRow) {
+  public static StructType withWSchema(StructType input, ReconcileOptions options,
+      String outputColumn, OnBadRow onBadRow) {
+    RowClassifier.checkSchema(input, options);
     List<String> added = onBadRow == OnBadRow.KEEP
         ? List.of(outputColumn, RejectColumns.REASON, RejectColumns.REASON_DETAIL)
         : List.of(outputColumn);

@@ -44,7 +44,7 @@ public final class Hypernets {
   public static Dataset<Row> withW(Dataset<Row> input, HypernetConfigs configs,
       ReconcileOptions options, String outputColumn, OnBadRow onBadRow) {
     SparkSession spark = input.sparkSession();
-    HypernetReconciler.withWSchema(input.schema(), outputColumn, onBadRow); // fail before work
+    HypernetReconciler.withWSchema(input.schema(), options, outputColumn, onBadRow); // before work
     HypernetCatalog catalog = catalog(spark, configs, options);
     return HypernetReconciler.withW(spark, input, catalog, options, outputColumn, onBadRow,
         new ReconcileMetrics(spark.sparkContext()));

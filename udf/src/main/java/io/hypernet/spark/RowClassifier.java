@@ -46,25 +46,7 @@ final class RowClassifier {
   static Dataset<Row> classify(Dataset<Row> input, Dataset<Row> configs, ReconcileOptions o,
       InternalColumns names) {
     StructType schema = input.schema();
-    for (String key : Arrays.asList(o.idColumn(), o.configColumn())) {
-      if (key != null && RejectColumns.isReasonColumn(key)) {
-        throw new InputSchemaException("the key column '" + key + "' cannot be named like the "
-            + "rejects' reason columns (" + RejectColumns.REASON + ", "
-            + RejectColumns.REASON_DETAIL + "); rename it");
-      }
-    }
-    if (o.idColumn() != null) {
-      DataType idType = typeOf(schema, o.idColumn());
-      if (!ID_TYPES.contains(idType)) {
-        throw new InputSchemaException("input column '" + o.idColumn() + "' has type "
-            + idType.simpleString() + "; expected long, int, short, byte, string or binary");
-      }
-    }
-    DataType configType = typeOf(schema, o.configColumn());
-    if (!configType.equals(DataTypes.StringType)) {
-      throw new InputSchemaException("input column '" + o.configColumn() + "' has type "
-          + configType.simpleString() + "; expected string");
-    }
+    checkSchema(schema, o);
     Column wFloat = floatArray(col(o.wColumn()), typeOf(schema, o.wColumn()), o.wColumn());
 
     // Without an id column (the pass-through form keeps whole rows) no row lacks one.
@@ -109,6 +91,33 @@ final class RowClassifier {
         .join(broadcast(configs), configId.equalTo(col(names.configId())), "left_outer")
         .withColumn(names.reason(), reason)
         .withColumn(names.reasonDetail(), detail);
+  }
+
+  /**
+   * Checks the input's key columns: present, of a usable type, not named like the rejects'
+   * reason columns (w's type is checked where it is converted, {@link #floatArray}).
+   */
+  static void checkSchema(StructType schema, ReconcileOptions o) {
+    for (String key : Arrays.asList(o.idColumn(), o.configColumn())) {
+      if (key != null && RejectColumns.isReasonColumn(key)) {
+        throw new InputSchemaException("the key column '" + key + "' cannot be named like the "
+            + "rejects' reason columns (" + RejectColumns.REASON + ", "
+            + RejectColumns.REASON_DETAIL + "); rename it");
+      }
+    }
+    if (o.idColumn() != null) {
+      DataType idType = typeOf(schema, o.idColumn());
+      if (!ID_TYPES.contains(idType)) {
+        throw new InputSchemaException("input column '" + o.idColumn() + "' has type "
+            + idType.simpleString() + "; expected long, int, short, byte, string or binary");
+      }
+    }
+    DataType configType = typeOf(schema, o.configColumn());
+    if (!configType.equals(DataTypes.StringType)) {
+      throw new InputSchemaException("input column '" + o.configColumn() + "' has type "
+          + configType.simpleString() + "; expected string");
+    }
+    floatArray(col(o.wColumn()), typeOf(schema, o.wColumn()), o.wColumn());
   }
 
   /** {@link BoundedText#of} as a compiled expression: a 1 MB config_id is not echoed whole. */

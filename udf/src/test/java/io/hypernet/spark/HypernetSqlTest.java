@@ -1,0 +1,112 @@
+package io.hypernet.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hypernet.testing.Float64Reference;
+import io.hypernet.testing.LocalSpark;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The SQL functions: the batch path's W and reasons, one row at a time. */
+class HypernetSqlTest {
+  private static SparkSession spark;
+  private static HypernetConfigs configs;
+
+  @BeforeAll
+  static void start() {
+    spark = LocalSpark.start("local[2]");
+    StructType schema = new StructType()
+        .add("config_id", DataTypes.StringType)
+        .add("l", DataTypes.IntegerType)
+        .add("n", DataTypes.IntegerType)
+        .add("D", DataTypes.IntegerType)
+        .add("seed", DataTypes.LongType)
+        .add("activation", DataTypes.StringType);
+    configs = HypernetConfigs.of(spark.createDataFrame(List.of(
+        RowFactory.create("a", 5, 3, 4, 7L, "sigmoid"),
+        RowFactory.create("b", 3, 2, 2, 8L, null),
+        RowFactory.create("bad", 3, -1, 2, 8L, null)), schema));
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static Dataset<Row> input() {
+    StructType schema = new StructType()
+        .add("id", DataTypes.LongType)
+        .add("config_id", DataTypes.StringType)
+        .add("w", DataTypes.createArrayType(DataTypes.DoubleType));
+    Random random = new Random(9);
+    List<Row> rows = new ArrayList<>();
+    for (long i = 0; i < 24; i++) {
+      String config = i % 2 == 0 ? "a" : "b";
+      Double[] w = new Double[config.equals("a") ? 5 : 3];
+      for (int j = 0; j < w.length; j++) {
+        w[j] = random.nextGaussian();
+      }
+      rows.add(RowFactory.create(i, config, w));
+    }
+    rows.add(RowFactory.create(100L, null, new Double[] {1.0, 2.0, 3.0}));
+    rows.add(RowFactory.create(101L, "zzz", new Double[] {1.0}));
+    rows.add(RowFactory.create(102L, "bad", new Double[] {1.0, 2.0, 3.0}));
+    rows.add(RowFactory.create(103L, "b", null));
+    rows.add(RowFactory.create(104L, "b", new Double[] {1.0}));
+    rows.add(RowFactory.create(105L, "b", new Double[] {1.0, null, 2.0}));
+    rows.add(RowFactory.create(106L, "b", new Double[] {1.0, Double.NaN, 2.0}));
+    rows.add(RowFactory.create(107L, "b", new Double[] {1.0, 1e300, 2.0}));
+    return spark.createDataFrame(rows, schema);
+  }
+
+  @Test
+  void sqlGivesTheBatchPathsWAndReasons() {
+    HypernetSql.register(spark, configs);
+    input().createOrReplaceTempView("vectors");
+    List<Row> sql = spark.sql("SELECT id, hypernet_reconcile(config_id, w) AS W, "
+        + "hypernet_reject_reason(config_id, w) AS reason FROM vectors").collectAsList();
+    assertEquals(32, sql.size());
+
+    Map<Long, String> batchReasons = new HashMap<>();
+    Map<Long, Row> batchW = new HashMap<>();
+    try (Reconciliation batch = Hypernets.reconcile(input(), configs,
+        ReconcileOptions.defaults())) {
+      batch.rejected().collectAsList()
+          .forEach(r -> batchReasons.put(r.getLong(0), r.getAs("reason")));
+      batch.reconciled().collectAsList().forEach(r -> batchW.put(r.getLong(0), r));
+    }
+    assertEquals(8, batchReasons.size());
+    for (Row r : sql) {
+      long id = r.getLong(0);
+      assertEquals(batchReasons.get(id), r.getString(2), "reason of row " + id);
+      if (r.isNullAt(1)) {
+        assertTrue(batchReasons.containsKey(id), "row " + id + " has W in the batch path");
+        continue;
+      }
+      List<Float> sqlW = r.getList(1);
+      List<Float> batch = batchW.get(id).getList(4);
+      assertEquals(batch.size(), sqlW.size());
+      float[] got = new float[sqlW.size()];
+      double[] expected = new double[batch.size()];
+      for (int j = 0; j < got.length; j++) {
+        got[j] = sqlW.get(j);
+        expected[j] = batch.get(j);
+      }
+      double err = Float64Reference.relativeError(expected, got, 0);
+      assertTrue(err <= Float64Reference.RELATIVE_TOLERANCE, "row " + id + ": " + err);
+    }
+  }
+}
