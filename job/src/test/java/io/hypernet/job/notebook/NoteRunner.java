@@ -143,7 +143,10 @@ final class NoteRunner implements AutoCloseable {
     for (String statement : body.split(";")) {
       if (!statement.isBlank()) {
         Dataset<Row> result = session.sql(statement);
-        last = new SqlResult(List.of(result.columns()), result.collectAsList().size());
+        List<Row> rows = result.collectAsList();
+        LOG.debug("{} returned {} row(s), first: {}", List.of(result.columns()), rows.size(),
+            rows.subList(0, Math.min(rows.size(), 20)));
+        last = new SqlResult(List.of(result.columns()), rows.size());
       }
     }
     if (last == null) {
