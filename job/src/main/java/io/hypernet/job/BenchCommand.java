@@ -1,5 +1,6 @@
 package io.hypernet.job;
 
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.bench.EndToEndBenchmark;
 import io.hypernet.job.bench.ScalingBenchmark;

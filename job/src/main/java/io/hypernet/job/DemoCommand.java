@@ -1,5 +1,7 @@
 package io.hypernet.job;
 
+import io.hypernet.job.run.ReconcileJob;
+import io.hypernet.job.run.RunSettings;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.sample.SampleData;

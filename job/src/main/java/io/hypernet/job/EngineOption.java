@@ -1,5 +1,6 @@
 package io.hypernet.job;
 
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.engine.EngineKind;
 import picocli.CommandLine.Option;
 

@@ -1,5 +1,6 @@
 package io.hypernet.job;
 
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.job.sample.SampleData;
 import java.util.concurrent.Callable;

@@ -1,5 +1,6 @@
 package io.hypernet.job;
 
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.text.BoundedText;
 import java.io.PrintWriter;
 import java.util.Properties;

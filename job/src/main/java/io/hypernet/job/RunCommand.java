@@ -1,5 +1,8 @@
 package io.hypernet.job;
 
+import io.hypernet.job.run.ReconcileJob;
+import io.hypernet.job.run.RunSettings;
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.RunReport;

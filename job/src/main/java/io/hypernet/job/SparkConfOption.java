@@ -1,5 +1,6 @@
 package io.hypernet.job;
 
+import io.hypernet.job.failure.JobFailure;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.hypernet.job.bench;
 
 import io.hypernet.io.OutputCodecs;
-import io.hypernet.job.RunSettings;
+import io.hypernet.job.run.RunSettings;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.sample.SampleData;
 import io.hypernet.spark.ConfigGrouping;

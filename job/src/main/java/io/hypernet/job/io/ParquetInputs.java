@@ -1,7 +1,7 @@
 package io.hypernet.job.io;
 
 import io.hypernet.config.ConfigRow;
-import io.hypernet.job.JobFailure;
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.text.BoundedText;
 import java.io.IOException;
 import java.util.ArrayList;

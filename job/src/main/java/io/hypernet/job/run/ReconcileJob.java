@@ -1,5 +1,6 @@
-package io.hypernet.job;
+package io.hypernet.job.run;
 
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.config.ConfigRow;
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.SizeLimits;

@@ -1,4 +1,4 @@
-package io.hypernet.job;
+package io.hypernet.job.run;
 
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.spark.ReconcileOptions;

@@ -1,4 +1,4 @@
-package io.hypernet.job;
+package io.hypernet.job.failure;
 
 /** A run that must stop with a defined exit code (SPEC §6) and one clear message. */
 public class JobFailure extends RuntimeException {
