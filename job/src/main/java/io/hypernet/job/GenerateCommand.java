@@ -1,15 +1,15 @@
 package io.hypernet.job;
 
-import io.hypernet.job.failure.JobFailure;
 import io.hypernet.config.HypernetConfig;
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.job.sample.SampleData;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code hypernet generate}: deterministic sample inputs. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,

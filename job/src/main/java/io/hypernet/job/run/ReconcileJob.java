@@ -1,13 +1,13 @@
 package io.hypernet.job.run;
 
-import io.hypernet.job.failure.JobFailure;
 import io.hypernet.config.ConfigRow;
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.SizeLimits;
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.job.io.OutputPublisher;
+import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.io.PathGuard;
 import io.hypernet.job.io.Publication;
-import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.report.ProgressListener;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.report.StagedCounts;

@@ -1,8 +1,8 @@
 package io.hypernet.job.run;
 
+import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.spark.ReconcileOptions;
-import io.hypernet.io.OutputCodecs;
 
 /**
  * Everything one reconciliation run needs, as given on the command line.
