@@ -40,7 +40,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
   }
 
-  /** The sample's shape, shared by {@code generate} and {@code demo}. */
+  /** The sample's shape ({@code demo} generates a fixed one). */
   static final class SampleOptions {
     @Option(names = "--rows", defaultValue = "100000", description = "w vectors (default ${DEFAULT-VALUE}).")
     long rows;

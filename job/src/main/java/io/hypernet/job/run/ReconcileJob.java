@@ -33,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of the batch job: read and validate, broadcast the hypernets, reconcile and write to
- * staging, check the accounting and the policies, then publish output and rejects as one unit.
+ * One run of the batch job: read and validate, broadcast the hypernets' recipes, reconcile and
+ * write to staging, check the accounting and the policies, then publish output and rejects as one
+ * unit.
  */
 public final class ReconcileJob {
   private static final Logger LOG = LoggerFactory.getLogger(ReconcileJob.class);
