@@ -28,7 +28,10 @@ import org.apache.spark.sql.types.StructType;
 public final class ParquetInputs {
   private ParquetInputs() {}
 
-  /** SPEC §2 columns and the types they may have (ints may also be stored as longs). */
+  /**
+   * The configurations' columns (REFERENCE.md, "Configurations") and the types they may have (ints
+   * may also be stored as longs or shorts).
+   */
   private static final Map<String, List<DataType>> CONFIG_COLUMNS = Map.of(
       "config_id", List.of(DataTypes.StringType),
       "l", List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.ShortType),
@@ -61,8 +64,8 @@ public final class ParquetInputs {
 
   /**
    * The configurations, read on the driver with parquet-java: one row per hypernet, so small by
-   * nature, and the driver needs them to build the weights; no Spark job (one costs about a
-   * second in a fresh JVM).
+   * nature, and the driver validates them and broadcasts their recipes; no Spark job (one costs
+   * about a second in a fresh JVM).
    */
   public static List<ConfigRow> readConfigs(SparkSession spark, String path) {
     InputFiles configs = read(spark, path, "configs");
