@@ -4,13 +4,14 @@ import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.bench.EndToEndBenchmark;
 import io.hypernet.job.bench.ScalingBenchmark;
 import io.hypernet.job.bench.SqlBenchmark;
+import io.hypernet.job.failure.JobFailure;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -27,7 +28,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--suite", defaultValue = "end-to-end", paramLabel = "end-to-end|scaling|sql",
       description = "Which benchmark (default ${DEFAULT-VALUE}).")
-  String suite;
+  Suite suite;
 
   @Option(names = "--rows", defaultValue = "200000",
       description = "end-to-end and sql: w vectors (default ${DEFAULT-VALUE}).")
@@ -45,12 +46,12 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "snappy|zstd|gzip|none",
       description = "end-to-end: the codec of the job's key columns and of every column Spark's "
           + "writer writes (default ${DEFAULT-VALUE}).")
-  String compression;
+  Codec compression;
 
   @Option(names = "--w-compression", defaultValue = "none",
       paramLabel = "none|snappy|zstd|gzip",
       description = "end-to-end: the codec of W in the bulk writer (default ${DEFAULT-VALUE}).")
-  String wCompression;
+  Codec wCompression;
 
   @Option(names = "--scale", defaultValue = "1",
       description = "scaling: multiplies every row count (default ${DEFAULT-VALUE}: 50k to 800k).")
@@ -59,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--series", split = ",", paramLabel = "NAME[,NAME...]",
       defaultValue = "rows,n·D,configurations,grouping",
       description = "scaling: which series to run (default ${DEFAULT-VALUE}).")
-  List<String> series;
+  List<ScalingBenchmark.Series> series;
 
   @Option(names = "--partitions", defaultValue = "2",
       description = "Input files and tasks (default ${DEFAULT-VALUE}).")
@@ -99,25 +100,16 @@ final class BenchCommand implements Callable<Integer> {
       throw JobFailure.invalidInput(
           "bench: --rows, --n, --D, --partitions and --scale must be > 0");
     }
-    if (!List.of("end-to-end", "scaling", "sql").contains(suite)) {
-      throw JobFailure.invalidInput("bench: --suite must be end-to-end, scaling or sql, got "
-          + suite);
-    }
-    if (!ScalingBenchmark.SERIES.containsAll(series)) {
-      throw JobFailure.invalidInput("bench: --series must name some of "
-          + String.join(",", ScalingBenchmark.SERIES) + ", got " + String.join(",", series));
-    }
-    OutputCodecs codecs = new OutputCodecs(RunCommand.codec("--compression", compression),
-        RunCommand.codec("--w-compression", wCompression));
+    OutputCodecs codecs = new OutputCodecs(compression.parquet(), wCompression.parquet());
     SparkSession spark = SparkSessions.start("hypernet bench", master, sparkConf.settings());
     try {
-      if (suite.equals("sql")) {
+      if (suite == Suite.SQL) {
         SqlBenchmark sql = new SqlBenchmark(spark, dir, rows, partitions, 3);
         spec.commandLine().getOut().printf("hypernet bench --suite sql: %d rows, l=64, "
             + "hidden=128, n·D=4096, %s%n%n%s", rows, master, sql.table(sql.run()));
         return 0;
       }
-      if (suite.equals("scaling")) {
+      if (suite == Suite.SCALING) {
         List<ScalingBenchmark.Measurement> results =
             new ScalingBenchmark(spark, dir, scale, partitions, series).run();
         spec.commandLine().getOut().printf("hypernet bench --suite scaling: l=64, hidden=128, "
@@ -135,6 +127,16 @@ final class BenchCommand implements Callable<Integer> {
       return 0;
     } finally {
       spark.stop();
+    }
+  }
+
+  /** {@code --suite}: picocli matches the value with toString, e.g. end-to-end. */
+  enum Suite {
+    END_TO_END, SCALING, SQL;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 }

@@ -1,17 +1,19 @@
 package io.hypernet.job;
 
+import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.RunReport;
+import io.hypernet.job.run.ReconcileJob;
+import io.hypernet.job.run.RunSettings;
 import io.hypernet.job.sample.SampleData;
 import io.hypernet.spark.ReconcileOptions;
 import java.util.concurrent.Callable;
-import io.hypernet.io.OutputCodecs;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code hypernet demo}: sample data → local Spark → DIR/W, and the report. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
@@ -44,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
       String input = dir + "/input";
       SampleData.write(spark, new SampleData.Spec(rows, 3, 64, 32, 128, 128, 42, 12, 4), input);
       RunSettings settings = new RunSettings(input + "/w", input + "/configs", dir + "/W", null,
-          ReconcileOptions.defaults().withEngine(engine.kind()),
+          ReconcileOptions.defaults().withEngine(engine.kind),
           OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, RunSettings.Writer.BULK,
           OutputCodecs.DEFAULT);
       RunReport report = new ReconcileJob(spark, settings).run();

@@ -8,13 +8,5 @@ final class EngineOption {
   @Option(names = "--engine", defaultValue = "auto", paramLabel = "auto|djl|jvm",
       description = "Compute engine (default ${DEFAULT-VALUE}: DJL PyTorch on a GPU, else the "
           + "vectorised JVM kernel).")
-  String engine;
-
-  EngineKind kind() {
-    try {
-      return EngineKind.parse(engine);
-    } catch (IllegalArgumentException e) {
-      throw JobFailure.invalidInput("--engine: " + e.getMessage());
-    }
-  }
+  EngineKind kind;
 }

@@ -1,14 +1,15 @@
 package io.hypernet.job;
 
 import io.hypernet.config.HypernetConfig;
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.job.sample.SampleData;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code hypernet generate}: deterministic sample inputs. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -39,7 +40,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
   }
 
-  /** The sample's shape, shared by {@code generate} and {@code demo}. */
+  /** The sample's shape ({@code demo} generates a fixed one). */
   static final class SampleOptions {
     @Option(names = "--rows", defaultValue = "100000", description = "w vectors (default ${DEFAULT-VALUE}).")
     long rows;

@@ -1,13 +1,14 @@
 package io.hypernet.job;
 
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.text.BoundedText;
 import java.io.PrintWriter;
 import java.util.Properties;
 import org.apache.spark.SparkUserAppException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code bin/hypernet} and {@code spark-submit --class io.hypernet.job.HypernetCli}. */
 @Command(name = "hypernet", mixinStandardHelpOptions = true, version = "hypernet-spark 0.1.0",
@@ -43,9 +44,13 @@ public final class HypernetCli {
             && properties.getProperty("spark.master", "").startsWith("yarn"));
   }
 
-  /** Runs a command line and returns its exit code (SPEC §6) instead of exiting. */
+  /**
+   * Runs a command line and returns its exit code (REFERENCE.md, "Exit codes") instead of exiting.
+   */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new HypernetCli()).setOut(out).setErr(err);
+    // Enum options take their values in any case (--engine JVM, --mode overwrite).
+    CommandLine cli = new CommandLine(new HypernetCli()).setOut(out).setErr(err)
+        .setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof JobFailure) {
         // The user's line says what went wrong; the log keeps the trace for whoever digs.

@@ -1,19 +1,20 @@
 package io.hypernet.job;
 
 import io.hypernet.io.OutputCodecs;
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.RunReport;
+import io.hypernet.job.run.ReconcileJob;
+import io.hypernet.job.run.RunSettings;
 import io.hypernet.spark.ConfigGrouping;
 import io.hypernet.spark.ReconcileOptions;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code hypernet run}: reconcile w vectors from Parquet into W matrices in Parquet. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -60,26 +61,26 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "sort", description = "Order rows by config_id before reconciling, so each "
           + "task meets its configurations one after another: sort within partitions (default), "
           + "repartition (shuffle, one task per configuration) or none.")
-  String groupByConfig;
+  ConfigGrouping groupByConfig;
 
   @Option(names = "--writer", defaultValue = "bulk", paramLabel = "bulk|spark",
       description = "bulk: this project's Parquet writer for W (default, several times faster); "
           + "spark: Spark's stock writer. Both write the same schema and values.")
-  String writer;
+  RunSettings.Writer writer;
 
   @Option(names = "--compression", defaultValue = "snappy", paramLabel = "snappy|zstd|gzip|none",
       description = "Codec of the key columns (id, config_id, n, D; default ${DEFAULT-VALUE}); "
           + "with --writer spark, of every column.")
-  String compression;
+  Codec compression;
 
   @Option(names = "--w-compression", paramLabel = "none|snappy|zstd|gzip",
       description = "Codec of W, bulk writer only (default none: float32 W does not compress, "
           + "see BENCHMARKS.md).")
-  String wCompression;
+  Codec wCompression;
 
   @Option(names = "--on-bad-row", defaultValue = "reject", paramLabel = "reject|fail",
       description = "reject: write bad rows to the rejects (default); fail: exit 3.")
-  String onBadRow;
+  BadRowPolicy onBadRow;
 
   @Option(names = "--max-reject-fraction", defaultValue = "1.0", paramLabel = "F",
       description = "Exit 3 without publishing when rejected/in exceeds F (default ${DEFAULT-VALUE}).")
@@ -87,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--mode", defaultValue = "error", paramLabel = "error|overwrite",
       description = "When the output exists: error (exit 2, default) or overwrite.")
-  String mode;
+  OutputPublisher.Mode mode;
 
   @Option(names = "--id-column", defaultValue = "id", paramLabel = "NAME") String idColumn;
 
@@ -122,54 +123,19 @@ final class RunCommand implements Callable<Integer> {
       throw JobFailure.invalidInput("--max-reject-fraction must be in [0, 1], got "
           + maxRejectFraction);
     }
-    boolean failOnBadRow = switch (onBadRow.toLowerCase(Locale.ROOT)) {
-      case "reject" -> false;
-      case "fail" -> true;
-      default -> throw JobFailure.invalidInput("--on-bad-row must be reject or fail, got "
-          + onBadRow);
-    };
-    OutputPublisher.Mode outputMode;
-    try {
-      outputMode = OutputPublisher.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw JobFailure.invalidInput("--mode must be error or overwrite, got " + mode);
-    }
-    ReconcileOptions options = ReconcileOptions.defaults().withEngine(engine.kind())
+    ReconcileOptions options = ReconcileOptions.defaults().withEngine(engine.kind)
         .withBatchSize(batchSize).withColumns(idColumn, configColumn, wColumn)
-        .withGrouping(grouping(groupByConfig));
-    RunSettings.Writer outputWriter;
-    try {
-      outputWriter = RunSettings.Writer.valueOf(writer.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw JobFailure.invalidInput("--writer must be bulk or spark, got " + writer);
-    }
-    if (outputWriter == RunSettings.Writer.SPARK && wCompression != null) {
+        .withGrouping(groupByConfig);
+    if (writer == RunSettings.Writer.SPARK && wCompression != null) {
       throw JobFailure.invalidInput("--w-compression applies to --writer bulk only; Spark's "
           + "writer compresses every column with --compression");
     }
-    OutputCodecs codecs = new OutputCodecs(codec("--compression", compression),
-        wCompression == null ? OutputCodecs.DEFAULT.w() : codec("--w-compression", wCompression));
-    return new RunSettings(input, configs, output, rejects, options, outputMode, failOnBadRow,
-        maxRejectFraction, maxWeightsMb << 20, outputWriter, codecs);
+    OutputCodecs codecs = new OutputCodecs(compression.parquet(),
+        wCompression == null ? OutputCodecs.DEFAULT.w() : wCompression.parquet());
+    return new RunSettings(input, configs, output, rejects, options, mode,
+        onBadRow == BadRowPolicy.FAIL, maxRejectFraction, maxWeightsMb << 20, writer, codecs);
   }
 
-  private static ConfigGrouping grouping(String value) {
-    try {
-      return ConfigGrouping.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw JobFailure.invalidInput("--group-by-config: " + e.getMessage());
-    }
-  }
-
-  /** The value of a codec option, e.g. {@code --compression} (also the bench's). */
-  static CompressionCodecName codec(String option, String value) {
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "snappy" -> CompressionCodecName.SNAPPY;
-      case "zstd" -> CompressionCodecName.ZSTD;
-      case "gzip" -> CompressionCodecName.GZIP;
-      case "none", "uncompressed" -> CompressionCodecName.UNCOMPRESSED;
-      default -> throw JobFailure.invalidInput(option + " must be snappy, zstd, gzip or none, "
-          + "got " + value);
-    };
-  }
+  /** {@code --on-bad-row}: what a bad row does to the run. */
+  enum BadRowPolicy { REJECT, FAIL }
 }

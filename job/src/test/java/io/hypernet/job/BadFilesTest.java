@@ -24,8 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Unusable files and schemas (SPEC §6, exit 2): each stops the run with one line naming the path
- * and the problem, and nothing appears at the output path.
+ * Unusable files and schemas (exit 2, REFERENCE.md, "Exit codes"): each stops the run with one line
+ * naming the path and the problem, and nothing appears at the output path.
  */
 class BadFilesTest {
   @TempDir

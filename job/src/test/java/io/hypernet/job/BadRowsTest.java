@@ -25,9 +25,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every bad row and every invalid configuration of SPEC §2/§4, through the real CLI: under
- * {@code --on-bad-row reject} each lands in the rejects with its reason and the report counts it;
- * under {@code fail} each one alone stops the run with exit 3 and nothing published.
+ * Every bad row and every invalid configuration (REFERENCE.md, "Configurations" and "Input
+ * vectors"), through the real CLI: under {@code --on-bad-row reject} each lands in the rejects with
+ * its reason and the report counts it; under {@code fail} each one alone stops the run with exit 3
+ * and nothing published.
  */
 class BadRowsTest {
   private static final StructType CONFIGS = new StructType()

@@ -80,6 +80,7 @@ class BenchCommandTest {
   void unknownSuiteIsAnInvalidInvocation() {
     CliRunner.Result r = CliRunner.run("bench", "--suite", "fastest");
     assertEquals(2, r.exitCode(), r.toString());
-    assertTrue(r.err().contains("--suite must be end-to-end or scaling"), r.err());
+    assertTrue(r.err().contains("Invalid value for option '--suite'"), r.err());
+    assertTrue(r.err().contains("end-to-end") && r.err().contains("'fastest'"), r.err());
   }
 }

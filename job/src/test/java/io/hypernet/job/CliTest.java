@@ -97,7 +97,9 @@ class CliTest {
   void aMalformedConfPairIsAnInvalidInvocation(String pair) {
     CliRunner.Result r = run(dir + "/o-bad-conf", "--conf", pair);
     assertEquals(2, r.exitCode(), r.toString());
-    assertEquals("hypernet: --conf expects KEY=VALUE, got '" + pair + "'", r.err().strip());
+    String firstLine = r.err().lines().findFirst().orElse("");
+    assertTrue(firstLine.startsWith("hypernet: ") && firstLine.contains("KEY=VALUE")
+        && firstLine.contains(pair), r.err());
     assertFalse(Files.exists(Path.of(dir + "/o-bad-conf")));
   }
 
@@ -193,15 +195,17 @@ class CliTest {
     }
   }
 
+  /** Enum options take any case; a value they do not know is exit 2 naming it. */
   @Test
   void wCompressionIsForTheBulkWriterOnly() {
-    CliRunner.Result r = run(dir + "/o-spark-w", "--writer", "spark", "--w-compression", "zstd");
+    CliRunner.Result r = run(dir + "/o-spark-w", "--writer", "SPARK", "--w-compression", "Zstd",
+        "--group-by-config", "REPARTITION", "--on-bad-row", "Fail", "--mode", "OVERWRITE");
     assertEquals(2, r.exitCode(), r.toString());
     assertTrue(r.err().contains("--w-compression applies to --writer bulk only"), r.err());
     r = run(dir + "/o-bad-w", "--w-compression", "lz4");
     assertEquals(2, r.exitCode(), r.toString());
-    assertTrue(r.err().contains("--w-compression must be snappy, zstd, gzip or none, got lz4"),
-        r.err());
+    assertTrue(r.err().contains("Invalid value for option '--w-compression': expected one of "
+        + "[SNAPPY, ZSTD, GZIP, NONE] (case-insensitive) but was 'lz4'"), r.err());
   }
 
   @Test

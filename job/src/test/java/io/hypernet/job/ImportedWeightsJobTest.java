@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Trained hypernets (static=false, SPEC §3) through the real CLI: a tinyBIG safetensors file is
- * read on the driver and broadcast; a file of the wrong net invalidates only its configuration;
- * a file that cannot be read stops the run with exit 2.
+ * Trained hypernets (static=false, REFERENCE.md, "Trained hypernets") through the real CLI: a
+ * tinyBIG safetensors file is read on the driver and broadcast; a file of the wrong net invalidates
+ * only its configuration; a file that cannot be read stops the run with exit 2.
  */
 class ImportedWeightsJobTest {
   private static final int L = 4;

@@ -23,9 +23,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §5 atomic publish against a real kill: the driver JVM started by bin/hypernet is
- * destroyed (SIGKILL) while its tasks write. The output path must then hold nothing, or the
- * previous complete output, never a part; the rerun must publish the same rows and values.
+ * Atomic publish (REFERENCE.md, "Output layout") against a real kill: the driver JVM started by
+ * bin/hypernet is destroyed (SIGKILL) while its tasks write. The output path must then hold
+ * nothing, or the previous complete output, never a part; the rerun must publish the same rows and
+ * values.
  */
 class PublishKillIT {
   private static final Path DIR = Launcher.ROOT.resolve("job/target/publish-kill-it");

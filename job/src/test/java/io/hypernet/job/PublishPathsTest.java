@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Where a run may write (SPEC §5, §6): never onto its inputs; rejects inside the output. */
+/**
+ * Where a run may write (REFERENCE.md, "Output layout", "Exit codes"): never onto its inputs;
+ * rejects inside the output.
+ */
 class PublishPathsTest {
   @TempDir
   static Path dir;

@@ -19,12 +19,12 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §5 atomic publish against a real halt of the driver (bin/hypernet, exit 137, as after
- * SIGKILL) between publish steps, with a separate --rejects dataset. Each rerun first completes
- * the halted publish and is itself halted at a later step: first the rejects published but not
- * the output (no previous output), the previous output set aside but the new one not in, and
- * everything in but the journals not removed; then every other step of the publish. Every
- * snapshot must hold exactly a whole dataset's rows. PublicationTest also crashes in-process
+ * Atomic publish (REFERENCE.md, "Output layout") against a real halt of the driver (bin/hypernet,
+ * exit 137, as after SIGKILL) between publish steps, with a separate --rejects dataset. Each rerun
+ * first completes the halted publish and is itself halted at a later step: first the rejects
+ * published but not the output (no previous output), the previous output set aside but the new one
+ * not in, and everything in but the journals not removed; then every other step of the publish.
+ * Every snapshot must hold exactly a whole dataset's rows. PublicationTest also crashes in-process
  * after every publish and repair step, with and without a previous output.
  */
 class PublishStepKillIT {

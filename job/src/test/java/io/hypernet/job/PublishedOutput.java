@@ -61,7 +61,10 @@ final class PublishedOutput {
     }
   }
 
-  /** Every written W is within the SPEC §1 tolerance of the float64 reference for its w. */
+  /**
+   * Every written W is within the tolerance (REFERENCE.md, "Computation") of the float64 reference
+   * for its w.
+   */
   static void assertMatchesFloat64Reference(String input, String configs, String output) {
     SparkSession spark = LocalSpark.start("local[2]");
     try {

@@ -3,7 +3,7 @@ package io.hypernet.config;
 import io.hypernet.text.BoundedText;
 import java.util.Locale;
 
-/** The hidden-layer activation of a hypernet (SPEC §1). */
+/** The hidden-layer activation of a hypernet (REFERENCE.md, "Computation"). */
 public enum Activation {
   NONE("none"),
   SIGMOID("sigmoid");

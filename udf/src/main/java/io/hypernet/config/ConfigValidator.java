@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Applies the SPEC §2 defaults and rules to configuration rows. */
+/** Applies the defaults and rules of REFERENCE.md, "Configurations", to configuration rows. */
 public final class ConfigValidator {
   private final SizeLimits limits;
   private final String weightsBase;

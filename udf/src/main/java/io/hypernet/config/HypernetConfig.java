@@ -5,7 +5,7 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * One row of the configurations table (SPEC §2) with its defaults applied.
+ * One row of the configurations table (REFERENCE.md, "Configurations") with its defaults applied.
  *
  * <p>Instances are only created through {@link ConfigValidator}, so every instance describes a
  * hypernet that can be built: positive sizes, a known activation, sizes within {@link SizeLimits}.
@@ -69,7 +69,10 @@ public final class HypernetConfig implements Serializable {
     return activation;
   }
 
-  /** True for a trained hypernet whose weights come from a safetensors file (SPEC §3). */
+  /**
+   * True for a trained hypernet whose weights come from a safetensors file (REFERENCE.md, "Trained
+   * hypernets").
+   */
   public boolean isImported() {
     return weightsSource != null;
   }

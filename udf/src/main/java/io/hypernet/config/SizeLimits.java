@@ -1,9 +1,9 @@
 package io.hypernet.config;
 
 /**
- * How large a hypernet may be. The weights are built as float arrays on the driver, serialized
- * for the broadcast and held once per executor, so their size is capped by a byte budget rather
- * than discovered as an OutOfMemoryError.
+ * How large a hypernet may be. Its weights are float arrays on the heap of every executor that
+ * loads it (and, for a trained hypernet, of the driver, which validates its file), so their size
+ * is capped by a byte budget rather than discovered as an OutOfMemoryError.
  */
 public final class SizeLimits implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,8 +26,8 @@ public final class SizeLimits implements java.io.Serializable {
   }
 
   /**
-   * The default budget: a quarter of this JVM's heap (building, serializing and broadcasting
-   * need about three copies at once), and never more than 2 GiB, Spark's broadcast block limit.
+   * The default budget: a quarter of this JVM's heap, leaving room for the other copies that
+   * loading a hypernet makes (a file's bytes, an engine's own form), and never more than 2 GiB.
    */
   public static SizeLimits forThisJvm() {
     return new SizeLimits(Math.min(Runtime.getRuntime().maxMemory() / 4, 2L << 30));

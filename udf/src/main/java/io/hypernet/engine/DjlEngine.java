@@ -70,9 +70,9 @@ public final class DjlEngine implements ReconciliationEngine {
   }
 
   /**
-   * Why CUDA device {@code ordinal} cannot be used, or null. TF32 matmuls miss SPEC §1's
-   * tolerance (6e-4 relative error measured on an H100); PyTorch leaves them off unless this
-   * environment variable forces them on.
+   * Why CUDA device {@code ordinal} cannot be used, or null. TF32 matmuls miss the tolerance of
+   * REFERENCE.md, "Computation" (6e-4 relative error measured on an H100); PyTorch leaves them off
+   * unless this environment variable forces them on.
    */
   static String whyNotUsable(int ordinal, int gpuCount, String tf32Override) {
     if (ordinal >= gpuCount) {

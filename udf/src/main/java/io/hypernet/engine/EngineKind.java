@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** The {@code --engine} choice. */
 public enum EngineKind {
-  /** DJL when its PyTorch natives load, else the JVM engine. */
+  /**
+   * DJL on a task's GPU; on the CPU the JVM engine, or DJL when the JVM lacks the vector module
+   * (and the JVM engine again when PyTorch's natives do not load).
+   */
   AUTO,
   DJL,
   JVM;

@@ -32,8 +32,8 @@ public final class Engines {
 
   /**
    * A GPU goes to DJL. On CPU the vectorised JVM kernel outran DJL's single-thread PyTorch GEMM
-   * by about 2× here (README, Engines) and is bit-reproducible, so DJL is the CPU choice only when
-   * the vector module is missing and the kernel would run scalar.
+   * (BENCHMARKS.md, "Kernel") and is bit-reproducible, so DJL is the CPU choice only when the
+   * vector module is missing and the kernel would run scalar.
    */
   private static ReconciliationEngine auto(int gpuOrdinal) {
     if (gpuOrdinal < 0) {

@@ -16,11 +16,11 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 
 /**
- * Writes the SPEC §5 output — {@code id, config_id, n, D, W} — as one standard Parquet file, W an
- * ordinary LIST of required FLOAT, but encoded in bulk ({@link FloatListColumnChunk}) instead of
- * value by value, which is what makes Spark's stock writer slow for this column (SPEC §8). All
- * columns are required and PLAIN-encoded; the key columns and W each have their codec
- * ({@link OutputCodecs}), which Parquet records per column chunk.
+ * Writes the output rows (REFERENCE.md, "Output layout") — {@code id, config_id, n, D, W} — as
+ * one standard Parquet file, W an ordinary LIST of required FLOAT, but encoded in bulk
+ * ({@link FloatListColumnChunk}) instead of value by value, which is what makes Spark's stock
+ * writer slow for this column. All columns are required and PLAIN-encoded; the key columns and W
+ * each have their codec ({@link OutputCodecs}), which Parquet records per column chunk.
  *
  * <p>Every column is cut into pages at the same rows, and every page carries the statistics of
  * its values, so the file has correct chunk statistics, column indexes and offset indexes, and

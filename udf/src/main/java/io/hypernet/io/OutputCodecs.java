@@ -5,8 +5,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * The output's codecs, which Parquet sets per column chunk: one for the key columns (id,
- * config_id, n, D), one for W. W's float32 values are products of random weights and do not
- * compress (snappy saves nothing on them, BENCHMARKS.md), so compressing them only costs time.
+ * config_id, n, D), one for W. W's float32 values are products of random weights and hardly
+ * compress (snappy saves nothing on them, zstd little: BENCHMARKS.md), so compressing them only
+ * costs time.
  */
 public record OutputCodecs(CompressionCodecName keys, CompressionCodecName w)
     implements Serializable {

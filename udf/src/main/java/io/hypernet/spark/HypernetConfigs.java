@@ -28,9 +28,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The configurations of a reconciliation, one row per hypernet (README "Inputs"), read from a
- * Parquet table or taken from any DataFrame, before validation. Small by nature, so held on the
- * driver; serializable so that an ML pipeline can save them.
+ * The configurations of a reconciliation, one row per hypernet (REFERENCE.md, "Configurations"),
+ * read from a Parquet table or taken from any DataFrame, before validation. Small by nature, so
+ * held on the driver; serializable so that an ML pipeline can save them.
  */
 public final class HypernetConfigs implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -7,8 +7,9 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * What an executor needs to make one hypernet's weights: a seed-derived one is its configuration
- * (SPEC §3's generator is counter-based and bit-reproducible); an imported one is its file, with
- * the identity the driver validated ({@code file} is null for seeded weights).
+ * (the generator, REFERENCE.md "Weight generator", is counter-based and bit-reproducible); an
+ * imported one is its file, with the identity the driver validated ({@code file} is null for
+ * seeded weights).
  */
 record HypernetRecipe(HypernetConfig config, String file, long length, long modificationTime)
     implements Serializable {

@@ -139,7 +139,10 @@ public final class HypernetReconciler {
     };
   }
 
-  /** SPEC §5: id (the input's type), config_id, n, D, W as array&lt;float&gt; row-major. */
+  /**
+   * id (the input's type), config_id, n, D, W as array&lt;float&gt; row-major (REFERENCE.md,
+   * "Output layout").
+   */
   public static StructType outputSchema(DataType idType, ReconcileOptions options) {
     return new StructType()
         .add(options.idColumn(), idType, false)

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * full batch through the executor's engine, and yields {@code (id, config_id, n, D, W)} rows; or,
  * in the {@link PassThrough} layout, every input column plus W, bad rows as its policy says. A
  * batch leases its hypernet from {@link ExecutorReconcilers} only for its engine call, so a task
- * holds at most one lease however many configurations it meets, and the cache's bound holds. Memory is bounded by the batch sizes, never by the
- * partition: at most {@code 4 × batch} rows, and at most four batch buffers' worth of w
+ * holds at most one lease however many configurations it meets, and the cache's bound holds.
+ * Memory is bounded by the batch sizes, never by the partition: at most {@code 4 × batch} rows,
+ * and at most four batch buffers' worth of w
  * ({@link ReconcileOptions#MAX_BATCH_BUFFER_FLOATS}), wait across configurations before the
  * largest batch is flushed early.
  */

@@ -72,7 +72,7 @@ public final class Reconciliation implements AutoCloseable {
     catalog.close();
   }
 
-  /** {@code id, config_id, n, D, W} (SPEC §5). */
+  /** {@code id, config_id, n, D, W} (REFERENCE.md, "Output layout"). */
   public Dataset<Row> reconciled() {
     return reconciled;
   }

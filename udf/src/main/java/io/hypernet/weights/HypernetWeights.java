@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The frozen parameters of one hypernet, row-major as in PyTorch's {@code nn.Linear}:
- * A1 [hidden × l], b1 [hidden], A2 [n·D × hidden], b2 [n·D]. Built once per configuration on the
- * driver and broadcast; engines turn it into their own device-resident form.
+ * A1 [hidden × l], b1 [hidden], A2 [n·D × hidden], b2 [n·D]. Made where a hypernet is loaded,
+ * from the configuration's broadcast recipe (generated from the seed, or read from its file);
+ * engines turn it into their own device-resident form.
  */
 public final class HypernetWeights implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -27,7 +28,7 @@ public final class HypernetWeights implements Serializable {
     this.b2 = b2;
   }
 
-  /** The seed-derived weights of SPEC §3. */
+  /** The seed-derived weights (REFERENCE.md, "Weight generator"). */
   public static HypernetWeights seeded(HypernetConfig config) {
     long seed = config.seed();
     int l = config.l();
@@ -41,11 +42,12 @@ public final class HypernetWeights implements Serializable {
   }
 
   /**
-   * The weights of a trained tinyBIG hypernet, from its {@code state_dict} in safetensors (SPEC
-   * §3). {@code nn.Sequential} numbers its layers: {@code 0} is Linear(l, hidden_dim) and the
-   * second Linear is {@code 1} without activation, or {@code 2} behind the parameterless
-   * {@code nn.Sigmoid}. Exactly these four tensors must be there, with the configuration's shapes
-   * and finite values, so a file of another net or activation is an error, not wrong output.
+   * The weights of a trained tinyBIG hypernet, from its {@code state_dict} in safetensors
+   * (REFERENCE.md, "Trained hypernets"). {@code nn.Sequential} numbers its layers: {@code 0} is
+   * Linear(l, hidden_dim) and the second Linear is {@code 1} without activation, or {@code 2}
+   * behind the parameterless {@code nn.Sigmoid}. Exactly these four tensors must be there, with the
+   * configuration's shapes and finite values, so a file of another net or activation is an error,
+   * not wrong output.
    *
    * @throws InvalidWeightsException naming the file and the tensor
    */

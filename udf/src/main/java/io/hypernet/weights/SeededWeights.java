@@ -1,12 +1,13 @@
 package io.hypernet.weights;
 
 /**
- * The seed-derived standard-normal generator of SPEC §3: SplitMix64-style mixing of (seed,
- * tensor, index) and a Box–Muller transform in {@link StrictMath}, so every element is a pure
- * function of its coordinates — the same on every machine, engine, partitioning and thread.
+ * The seed-derived standard-normal generator (REFERENCE.md, "Weight generator"): SplitMix64-style
+ * mixing of (seed, tensor, index) and a Box–Muller transform in {@link StrictMath}, so every
+ * element is a pure function of its coordinates — the same on every machine, engine, partitioning
+ * and thread.
  */
 public final class SeededWeights {
-  /** Tensor numbers p of SPEC §3. */
+  /** Tensor numbers p of the generator. */
   public static final int A1 = 0;
   public static final int B1 = 1;
   public static final int A2 = 2;

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** SPEC §2: defaults, and a named reason for every configuration that cannot be built. */
+/**
+ * REFERENCE.md, "Configurations": defaults, and a named reason for every configuration that cannot
+ * be built.
+ */
 class ConfigValidatorTest {
   private static final ConfigValidator VALIDATOR = new ConfigValidator(new SizeLimits(64L << 20));
 

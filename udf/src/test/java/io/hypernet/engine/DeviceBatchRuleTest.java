@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 
 /** The device batch rule as a pure function: no GPU needed. */
 class DeviceBatchRuleTest {
-  /** SPEC default sizes l=64, hidden=128, n·D=32·128: 4·(64 + 256 + 4096) = 17,664 bytes/row. */
+  /**
+   * The sample's default sizes l=64, hidden=128, n·D=32·128: 4·(64 + 256 + 4096) = 17,664
+   * bytes/row.
+   */
   private static final HypernetConfig DEFAULT =
       TestConfigs.config("c", 64, 32, 128, 128, 1L, Activation.NONE);
   private static final long GIB = 1L << 30;

@@ -130,7 +130,9 @@ class EngineAccuracyTest {
     assertFalse(AffineFold.pays(weights(64, 32, 128, 16, Activation.NONE)));
   }
 
-  /** The folded layer is a different rounding of the same map: both within SPEC §1 of float64. */
+  /**
+   * The folded layer is a different rounding of the same map: both within the tolerance of float64.
+   */
   @Test
   void foldedAndTwoLayerResultsAgreeWithFloat64() {
     HypernetWeights weights = weights(64, 32, 128, 128, Activation.NONE);

@@ -43,10 +43,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * SPEC §5: every output file reads identically in Spark — filter pushdown on or off, vectorized
- * or row reader, column index filtering on or off — and in DuckDB, against the same rows written
- * by Spark's own writer. The bulk files have many row groups and pages, so a wrong statistic or
- * page index drops or keeps rows where the oracle does not.
+ * Every output file (REFERENCE.md, "Output layout") reads identically in Spark — filter pushdown on
+ * or off, vectorized or row reader, column index filtering on or off — and in DuckDB, against the
+ * same rows written by Spark's own writer. The bulk files have many row groups and pages, so a
+ * wrong statistic or page index drops or keeps rows where the oracle does not.
  */
 class OutputReadersTest {
   private static SparkSession spark;

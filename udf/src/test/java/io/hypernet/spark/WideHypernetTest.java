@@ -89,10 +89,10 @@ class WideHypernetTest {
 
   /**
    * The typical size of W's single element as a sum of hidden_dim random-signed terms:
-   * sqrt(Σ (A2_k·h_k)²). The SPEC tolerance is relative to |W|, which float32 cannot meet when
+   * sqrt(Σ (A2_k·h_k)²). The tolerance is relative to |W|, which float32 cannot meet when
    * 3,000,000 terms happen to cancel to a small sum (seen: 37 where the terms' scale is ~870, an
    * error of 5e-4 |W| from either engine); relative to this scale it is met. For the wide
-   * configurations (8 terms) the scale is at most |W|'s order, so this is the SPEC check.
+   * configurations (8 terms) the scale is at most |W|'s order, so this is the documented check.
    */
   private static double termScale(HypernetWeights weights, float[] w) {
     int l = weights.inputSize();

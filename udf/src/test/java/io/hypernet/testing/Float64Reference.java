@@ -3,9 +3,12 @@ package io.hypernet.testing;
 import io.hypernet.config.Activation;
 import io.hypernet.weights.HypernetWeights;
 
-/** An independent float64 evaluation of SPEC §1, the yardstick every engine is held to. */
+/**
+ * An independent float64 evaluation of the hypernet (REFERENCE.md, "Computation"), the yardstick
+ * every engine is held to.
+ */
 public final class Float64Reference {
-  /** SPEC §1: |W - W64| ≤ 1e-4 · max|W64| of the row. */
+  /** The tolerance: |W - W64| ≤ 1e-4 · max|W64| of the row. */
   public static final double RELATIVE_TOLERANCE = 1e-4;
 
   private Float64Reference() {}

@@ -3,7 +3,7 @@ package io.hypernet.testing;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
-/** A real local SparkSession for tests, bound to the loopback address (SPEC §8). */
+/** A real local SparkSession for tests, bound to the loopback address. */
 public final class LocalSpark {
   private LocalSpark() {}
 

@@ -24,7 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §3 imported weights: tinyBIG state_dict layouts, conversions and every refusal. */
+/**
+ * Trained hypernets' weights (REFERENCE.md, "Trained hypernets"): tinyBIG state_dict layouts,
+ * conversions and every refusal.
+ */
 class ImportedWeightsTest {
   private static final int L = 5;
   private static final int N = 3;

@@ -1,8 +1,8 @@
 package io.hypernet.job.bench;
 
 import io.hypernet.io.OutputCodecs;
-import io.hypernet.job.RunSettings;
 import io.hypernet.job.report.RunReport;
+import io.hypernet.job.run.RunSettings;
 import io.hypernet.job.sample.SampleData;
 import io.hypernet.spark.ConfigGrouping;
 import io.hypernet.spark.ExecutorReconcilers;
@@ -34,10 +34,25 @@ public final class ScalingBenchmark {
   private static final Logger LOG = LoggerFactory.getLogger(ScalingBenchmark.class);
   private static final int L = 64;
   private static final int HIDDEN = 128;
-  public static final List<String> SERIES = List.of("rows", "n·D", "configurations", "grouping");
+
+  /** A series of points, each varying one thing; named on the command line by its label. */
+  public enum Series {
+    ROWS("rows"), OUTPUT_SIZE("n·D"), CONFIGURATIONS("configurations"), GROUPING("grouping");
+
+    private final String label;
+
+    Series(String label) {
+      this.label = label;
+    }
+
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
 
   /** One run: which series it belongs to and its shape. */
-  public record Point(String series, long rows, int configs, int n, int d,
+  public record Point(Series series, long rows, int configs, int n, int d,
       ConfigGrouping grouping) {
     int outputSize() {
       return n * d;
@@ -63,14 +78,14 @@ public final class ScalingBenchmark {
   private final String dir;
   private final double scale;
   private final int partitions;
-  private final List<String> series;
+  private final List<Series> series;
 
   /**
    * @param scale multiplies every row count (1 = 50k/200k/800k and 100k); tests use less
-   * @param series which of {@link #SERIES} to run
+   * @param series which series to run
    */
   public ScalingBenchmark(SparkSession spark, String dir, double scale, int partitions,
-      List<String> series) {
+      List<Series> series) {
     this.spark = spark;
     this.dir = dir;
     this.scale = scale;
@@ -87,20 +102,20 @@ public final class ScalingBenchmark {
     ConfigGrouping usual = ReconcileOptions.DEFAULT_GROUPING;
     List<Point> points = new ArrayList<>();
     for (long rows : new long[] {50_000, 200_000, 800_000}) {
-      points.add(new Point("rows", scaled(rows), 1, 32, 128, usual));
+      points.add(new Point(Series.ROWS, scaled(rows), 1, 32, 128, usual));
     }
-    points.add(new Point("n·D", scaled(100_000), 1, 32, 32, usual));
-    points.add(new Point("n·D", scaled(100_000), 1, 32, 128, usual));
-    points.add(new Point("n·D", scaled(100_000), 1, 128, 128, usual));
+    points.add(new Point(Series.OUTPUT_SIZE, scaled(100_000), 1, 32, 32, usual));
+    points.add(new Point(Series.OUTPUT_SIZE, scaled(100_000), 1, 32, 128, usual));
+    points.add(new Point(Series.OUTPUT_SIZE, scaled(100_000), 1, 128, 128, usual));
     // Beside the configurations series' sort. One configuration is never grouped; none at
     // 1,000 interleaved configurations is left out: it regenerates a hypernet per few rows.
-    points.add(new Point("grouping", scaled(100_000), 100, 32, 128, ConfigGrouping.NONE));
+    points.add(new Point(Series.GROUPING, scaled(100_000), 100, 32, 128, ConfigGrouping.NONE));
     for (int configs : new int[] {100, 1_000}) {
-      points.add(new Point("grouping", scaled(100_000), configs, 32, 128,
+      points.add(new Point(Series.GROUPING, scaled(100_000), configs, 32, 128,
           ConfigGrouping.REPARTITION));
     }
     for (int configs : new int[] {1, 100, 1_000, 10_000}) {
-      points.add(new Point("configurations", scaled(100_000), configs, 32, 128, usual));
+      points.add(new Point(Series.CONFIGURATIONS, scaled(100_000), configs, 32, 128, usual));
     }
     return points.stream().filter(p -> series.contains(p.series())).toList();
   }
@@ -111,7 +126,7 @@ public final class ScalingBenchmark {
 
   public List<Measurement> run() {
     // Warm-up, not reported: the first job of a JVM pays for class loading and the JIT.
-    measure(new Point("warm-up", scaled(20_000), 1, 32, 128, ReconcileOptions.DEFAULT_GROUPING),
+    measure(new Point(Series.ROWS, scaled(20_000), 1, 32, 128, ReconcileOptions.DEFAULT_GROUPING),
         "warm-up");
     List<Measurement> results = new ArrayList<>();
     int i = 0;
@@ -170,14 +185,14 @@ public final class ScalingBenchmark {
           m.peakOldBytes() >> 20));
     }
     out.append('\n');
-    for (String series : List.of("rows", "n·D", "configurations")) {
-      List<Measurement> s = results.stream().filter(m -> m.point().series().equals(series))
+    for (Series series : List.of(Series.ROWS, Series.OUTPUT_SIZE, Series.CONFIGURATIONS)) {
+      List<Measurement> s = results.stream().filter(m -> m.point().series() == series)
           .toList();
       if (s.size() < 2) {
         continue;
       }
       Measurement first = s.get(0);
-      if (series.equals("configurations")) {
+      if (series == Series.CONFIGURATIONS) {
         for (Measurement m : s.subList(1, s.size())) {
           int extra = m.point().configs() - first.point().configs();
           out.append(String.format(Locale.ROOT, "- configurations %d → %d at the same rows: "
@@ -187,7 +202,7 @@ public final class ScalingBenchmark {
         }
       } else {
         Measurement last = s.get(s.size() - 1);
-        double size = series.equals("rows")
+        double size = series == Series.ROWS
             ? (double) last.point().rows() / first.point().rows()
             : (double) last.point().outputSize() / first.point().outputSize();
         out.append(String.format(Locale.ROOT, "- %s ×%.0f: wall ×%.2f, reconcile+write ×%.2f "

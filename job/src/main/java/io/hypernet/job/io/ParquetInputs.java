@@ -1,6 +1,6 @@
 package io.hypernet.job.io;
 
-import io.hypernet.job.JobFailure;
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.spark.ParquetFooters;
 import io.hypernet.text.BoundedText;
 import java.io.IOException;

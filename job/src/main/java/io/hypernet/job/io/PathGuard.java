@@ -1,6 +1,6 @@
 package io.hypernet.job.io;
 
-import io.hypernet.job.JobFailure;
+import io.hypernet.job.failure.JobFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;

@@ -1,6 +1,6 @@
 package io.hypernet.job.io;
 
-import io.hypernet.job.JobFailure;
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.job.io.PublishJournal.Move;
 import java.io.FileNotFoundException;
 import java.io.IOException;

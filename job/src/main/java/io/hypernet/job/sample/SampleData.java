@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Deterministic sample inputs: {@code DIR/configs} (K configurations) and {@code DIR/w} (N
- * vectors, standard normal from the SPEC §3 generator on a stream of their own). Optionally a
+ * vectors, standard normal from the seed-derived generator on a stream of their own). Optionally a
  * few bad rows, one of each kind in turn, to show the rejects path.
  */
 public final class SampleData {

@@ -1,5 +1,6 @@
-package io.hypernet.job;
+package io.hypernet.job.run;
 
+import io.hypernet.job.failure.JobFailure;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.io.PathGuard;
@@ -31,8 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of the batch job: read and validate, broadcast the hypernets, reconcile and write to
- * staging, check the accounting and the policies, then publish output and rejects as one unit.
+ * One run of the batch job: read and validate, broadcast the hypernets' recipes, reconcile and
+ * write to staging, check the accounting and the policies, then publish output and rejects as one
+ * unit.
  */
 public final class ReconcileJob {
   private static final Logger LOG = LoggerFactory.getLogger(ReconcileJob.class);

@@ -1,12 +1,17 @@
-package io.hypernet.job;
+package io.hypernet.job.failure;
 
-/** A run that must stop with a defined exit code (SPEC §6) and one clear message. */
+/**
+ * A run that must stop with a defined exit code (REFERENCE.md, "Exit codes") and one clear message.
+ */
 public class JobFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** Invalid invocation or inputs detected before writing; nothing was written. */
   public static final int INVALID_INPUT = 2;
-  /** Reject fraction exceeded or a bad row under --on-bad-row fail; nothing was published. */
+  /**
+   * Reject fraction exceeded, or a bad row or duplicate id under --on-bad-row fail; nothing was
+   * published.
+   */
   public static final int POLICY_VIOLATION = 3;
 
   private final int exitCode;

@@ -1,0 +1,103 @@
+package io.hypernet.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job's packages depend on each other one way only (the CLI on top, then bench, run,
+ * report, io and failure), read from the imports and qualified names in the sources, so that a
+ * class added to the wrong package fails here rather than tangling the packages unnoticed.
+ */
+class PackageCyclesTest {
+  private static final Path SOURCES = Path.of("src/main/java");
+  private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+([\\w.]+);");
+  // A reference to a class of the job: the package is everything before the first capital.
+  private static final Pattern REFERENCE =
+      Pattern.compile("\\b(io\\.hypernet\\.job(?:\\.[a-z]\\w*)*)\\.[A-Z]");
+
+  @Test
+  void jobPackagesHaveNoCycle() throws IOException {
+    Map<String, Set<String>> graph = packageGraph(SOURCES);
+    assertTrue(graph.keySet().containsAll(Set.of("io.hypernet.job", "io.hypernet.job.io",
+        "io.hypernet.job.bench", "io.hypernet.job.run")), "sources not found: " + graph.keySet());
+    assertEquals(Optional.empty(), cycle(graph), "package cycle");
+  }
+
+  @Test
+  void findsACycle() {
+    Map<String, Set<String>> graph = Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"));
+    assertEquals(Optional.of(List.of("a", "b", "c", "a")), cycle(graph));
+    assertEquals(Optional.empty(), cycle(Map.of("a", Set.of("b"), "b", Set.of())));
+  }
+
+  /** Package → the other job packages its classes name. */
+  static Map<String, Set<String>> packageGraph(Path root) throws IOException {
+    Map<String, Set<String>> graph = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
+        String source = Files.readString(file);
+        Matcher declared = PACKAGE.matcher(source);
+        if (!declared.find()) {
+          continue;
+        }
+        Set<String> uses = graph.computeIfAbsent(declared.group(1), p -> new TreeSet<>());
+        Matcher reference = REFERENCE.matcher(source.substring(declared.end()));
+        while (reference.find()) {
+          uses.add(reference.group(1));
+        }
+        uses.remove(declared.group(1));
+      }
+    }
+    return graph;
+  }
+
+  /** The first cycle found by depth-first search, as the packages along it. */
+  static Optional<List<String>> cycle(Map<String, Set<String>> graph) {
+    Set<String> done = new TreeSet<>();
+    for (String start : new TreeSet<>(graph.keySet())) {
+      Optional<List<String>> found = visit(graph, start, new ArrayList<>(), done);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<List<String>> visit(Map<String, Set<String>> graph, String node,
+      List<String> path, Set<String> done) {
+    int seen = path.indexOf(node);
+    if (seen >= 0) {
+      List<String> cycle = new ArrayList<>(path.subList(seen, path.size()));
+      cycle.add(node);
+      return Optional.of(cycle);
+    }
+    if (done.contains(node)) {
+      return Optional.empty();
+    }
+    path.add(node);
+    for (String next : new TreeSet<>(graph.getOrDefault(node, Set.of()))) {
+      Optional<List<String>> found = visit(graph, next, path, done);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    path.remove(path.size() - 1);
+    done.add(node);
+    return Optional.empty();
+  }
+}
