@@ -78,7 +78,7 @@ final class NoteRunner implements AutoCloseable {
       Optional<SqlResult> result;
       try {
         result = ran ? runOne(paragraph) : Optional.empty();
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark's AnalysisException is a checked exception, thrown unchecked
         throw new ParagraphFailedException(paragraph, e);
       }
       Outcome outcome =

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypernet.job.notebook.NoteRunner.Outcome;
 import io.hypernet.job.notebook.NoteRunner.ParagraphFailedException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,9 +32,9 @@ class NotebookIT {
   Path dir;
 
   @Test
-  void everyParagraphOfTheNoteRunsAndAFailingParagraphStopsARun() throws Exception {
+  void everyParagraphOfTheNoteRunsAndAFailingParagraphStopsTheRun() throws Exception {
     ZeppelinNote note = ZeppelinNote.read(ROOT.resolve("notebooks/hypernet_reconciliation.zpln"));
-    // One session and REPL for both notes: starting the REPL is most of this test's time.
+    // One session and REPL for every note here: starting the REPL is most of this test's time.
     try (NoteRunner runner = new NoteRunner(ROOT,
         Files.createDirectories(dir.resolve("repl-classes")), CLASSPATH)) {
       List<Outcome> outcomes = runner.run(note);
@@ -59,17 +62,26 @@ class NotebookIT {
       assertTrue(outcomes.stream().anyMatch(o -> o.paragraph().interpreter().endsWith("pyspark")),
           "the note shows PySpark users the API");
 
-      // A task that throws on the executors fails its paragraph, and the next one never runs.
-      ParagraphFailedException failed = assertThrows(ParagraphFailedException.class,
-          () -> runner.run(ZeppelinNote.read(Files.writeString(dir.resolve("failing.zpln"), """
-              {"paragraphs": [
-                {"id": "p1", "text": "%sql\\nSELECT 1"},
-                {"id": "p2", "title": "divides by zero",
-                 "text": "%spark\\nspark.range(3).map(i => 1 / (i - i)).collect()"},
-                {"id": "p3", "text": "%sql\\nSELECT * FROM no_such_table"}
-              ], "name": "failing", "defaultInterpreterGroup": "spark"}
-              """))));
-      assertEquals("p2", failed.paragraph().id(), failed.getMessage());
+      // Each way a paragraph fails stops the run there, named, and the next one never runs.
+      for (String failing : List.of(
+          "%spark\nspark.range(3).map(i => 1 / (i - i)).collect()", // throws on the executors
+          "%spark\nval n: Int = \"three\"", // does not compile
+          "%sql\nSELECT * FROM no_such_table",
+          "%spark.conf\nspark.sql.shuffle.partitions 2", // the session has started
+          "%sh\nls")) { // an interpreter this runner does not have
+        assertStopsAt(runner, failing);
+      }
     }
+  }
+
+  private void assertStopsAt(NoteRunner runner, String failing) throws IOException {
+    Path note = Files.writeString(dir.resolve("failing.zpln"), new ObjectMapper()
+        .writeValueAsString(Map.of("name", "failing", "paragraphs", List.of(
+            Map.of("id", "before", "text", "%sql\nSELECT 1"),
+            Map.of("id", "failing", "text", failing),
+            Map.of("id", "after", "text", "%sql\nSELECT 2")))));
+    ParagraphFailedException failed = assertThrows(ParagraphFailedException.class,
+        () -> runner.run(ZeppelinNote.read(note)), failing);
+    assertEquals("failing", failed.paragraph().id(), failed.getMessage());
   }
 }
