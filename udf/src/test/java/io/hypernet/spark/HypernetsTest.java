@@ -93,6 +93,26 @@ class HypernetsTest {
   }
 
   @Test
+  void configurationColumnsCanBeMappedLikeTheInputs(@TempDir Path dir) {
+    Dataset<Row> renamed = configsFrame.withColumnRenamed("config_id", "cfg")
+        .withColumnRenamed("D", "cols");
+    renamed.write().parquet(dir + "/configs");
+    Map<String, String> columns = Map.of("config_id", "cfg", "D", "cols");
+    SizeLimits limits = new SizeLimits(1L << 30);
+    List<HypernetConfig> expected = HypernetConfigs.of(configsFrame).validate(limits).valid();
+    assertEquals(expected, HypernetConfigs.of(renamed, columns).validate(limits).valid());
+    assertEquals(expected,
+        HypernetConfigs.read(spark, dir + "/configs", columns).validate(limits).valid());
+    InvalidConfigsException e = assertThrows(InvalidConfigsException.class,
+        () -> HypernetConfigs.read(spark, dir + "/configs", Map.of("config_id", "id")));
+    assertTrue(e.getMessage().contains("column 'id' (mapped to config_id) is missing"),
+        e.getMessage());
+    e = assertThrows(InvalidConfigsException.class,
+        () -> HypernetConfigs.of(renamed, Map.of("size", "cols")));
+    assertTrue(e.getMessage().contains("cannot map 'size'"), e.getMessage());
+  }
+
+  @Test
   void badConfigurationTablesAreRefusedWithTheirReason(@TempDir Path dir) {
     InvalidConfigsException e = assertThrows(InvalidConfigsException.class,
         () -> HypernetConfigs.of(configsFrame.drop("D")));
