@@ -152,7 +152,7 @@ class HypernetsTest {
   @Test
   void withWKeepsEveryInputColumnAndMarksBadRows() {
     Dataset<Row> out = Hypernets.withW(input(), HypernetConfigs.of(configsFrame),
-        ReconcileOptions.defaults().withColumns(null, "config_id", "w").withBatchSize(3),
+        ReconcileOptions.defaults().withBatchSize(3),
         "W_matrix", OnBadRow.KEEP);
     assertEquals(List.of("label", "config_id", "w", "W_matrix", "reason", "reason_detail"),
         List.of(out.columns()));
@@ -172,7 +172,7 @@ class HypernetsTest {
 
   @Test
   void withWDropsOrFailsOnBadRowsWhenAsked() {
-    ReconcileOptions options = ReconcileOptions.defaults().withColumns(null, "config_id", "w");
+    ReconcileOptions options = ReconcileOptions.defaults(); // its id column is ignored
     Dataset<Row> dropped = Hypernets.withW(input(), HypernetConfigs.of(configsFrame), options,
         "W_matrix", OnBadRow.DROP);
     assertEquals(List.of("label", "config_id", "w", "W_matrix"), List.of(dropped.columns()));
@@ -189,7 +189,7 @@ class HypernetsTest {
     // Spark resolves names case-insensitively: W beside the input's w would be ambiguous.
     assertThrows(InputSchemaException.class, () -> Hypernets.withW(input(),
         HypernetConfigs.of(configsFrame), ReconcileOptions.defaults(), "W", OnBadRow.DROP));
-    ReconcileOptions options = ReconcileOptions.defaults().withColumns(null, "config_id", "w");
+    ReconcileOptions options = ReconcileOptions.defaults();
     InputSchemaException e = assertThrows(InputSchemaException.class,
         () -> Hypernets.withW(input(), HypernetConfigs.of(configsFrame), options, "label",
             OnBadRow.KEEP));
