@@ -70,20 +70,35 @@ public final class HypernetConfigs implements Serializable {
    *     a required column is missing or of the wrong type
    */
   public static HypernetConfigs read(SparkSession spark, String path) {
+    return read(spark, path, Map.of());
+  }
+
+  /**
+   * {@link #read(SparkSession, String)} of a table whose columns have other names.
+   *
+   * @param columns the table's name of each configuration column named differently, e.g.
+   *     {@code config_id -> cfg, D -> cols}
+   */
+  public static HypernetConfigs read(SparkSession spark, String path,
+      Map<String, String> columns) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<FileStatus> files = dataFiles(hadoop, path);
     List<ConfigRow> rows = new ArrayList<>();
+    Map<String, String> names = mapping(columns);
     try {
-      checkSchema(ParquetFooters.sparkSchema(hadoop, spark.sessionState().conf(), files.get(0)),
-          "configs " + path);
+      checkSchema(standardNames(ParquetFooters.sparkSchema(hadoop, spark.sessionState().conf(),
+          files.get(0)), names, "configs " + path), "configs " + path);
       for (FileStatus file : files) {
         try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(),
             file.getPath()).withConf(hadoop).build()) {
           for (Group r = reader.read(); r != null; r = reader.read()) {
-            rows.add(new ConfigRow(stringOrNull(r, "config_id"), longOrNull(r, "l"),
-                longOrNull(r, "n"), longOrNull(r, "D"), longOrNull(r, "hidden_dim"),
-                longOrNull(r, "seed"), has(r, "static") ? r.getBoolean("static", 0) : null,
-                stringOrNull(r, "activation"), stringOrNull(r, "weights"), path));
+            rows.add(new ConfigRow(stringOrNull(r, names.get("config_id")),
+                longOrNull(r, names.get("l")), longOrNull(r, names.get("n")),
+                longOrNull(r, names.get("D")), longOrNull(r, names.get("hidden_dim")),
+                longOrNull(r, names.get("seed")), has(r, names.get("static"))
+                    ? r.getBoolean(names.get("static"), 0) : null,
+                stringOrNull(r, names.get("activation")), stringOrNull(r, names.get("weights")),
+                path));
           }
         }
       }
@@ -105,15 +120,25 @@ public final class HypernetConfigs implements Serializable {
    * @throws InvalidConfigsException a required column is missing or of the wrong type
    */
   public static HypernetConfigs of(Dataset<Row> configs) {
-    checkSchema(configs.schema(), "configs DataFrame");
-    List<String> present = new ArrayList<>();
-    for (String name : ORDER) {
-      if (List.of(configs.columns()).contains(name)) {
-        present.add(name);
+    return of(configs, Map.of());
+  }
+
+  /**
+   * {@link #of(Dataset)} of a DataFrame whose columns have other names.
+   *
+   * @param columns the DataFrame's name of each configuration column named differently
+   */
+  public static HypernetConfigs of(Dataset<Row> configs, Map<String, String> columns) {
+    Map<String, String> names = mapping(columns);
+    checkSchema(standardNames(configs.schema(), names, "configs DataFrame"),
+        "configs DataFrame");
+    List<Column> selected = new ArrayList<>();
+    for (Map.Entry<String, String> e : names.entrySet()) {
+      if (List.of(configs.columns()).contains(e.getValue())) {
+        selected.add(configs.col(e.getValue()).as(e.getKey()));
       }
     }
-    List<Row> collected = configs.select(present.stream().map(configs::col)
-        .toArray(Column[]::new)).collectAsList();
+    List<Row> collected = configs.select(selected.toArray(new Column[0])).collectAsList();
     List<ConfigRow> rows = new ArrayList<>();
     for (Row r : collected) {
       rows.add(new ConfigRow(value(r, "config_id"), size(r, "l"), size(r, "n"), size(r, "D"),
@@ -176,6 +201,50 @@ public final class HypernetConfigs implements Serializable {
       return weights;
     }
     return new Path(new Path(weightsBase), weights).toString();
+  }
+
+  /** Every configuration column's name in the table: as given, else its own. */
+  private static Map<String, String> mapping(Map<String, String> columns) {
+    Map<String, String> names = new java.util.LinkedHashMap<>();
+    for (String name : ORDER) {
+      names.put(name, name);
+    }
+    for (Map.Entry<String, String> e : columns.entrySet()) {
+      if (!COLUMNS.containsKey(e.getKey())) {
+        throw new InvalidConfigsException("cannot map '" + e.getKey() + "': the configuration "
+            + "columns are " + String.join(", ", ORDER), null);
+      }
+      names.put(e.getKey(), e.getValue());
+    }
+    return names;
+  }
+
+  /**
+   * The schema with each mapped column under its configuration name; a mapped column that is
+   * not there is named, and so is a clash between a mapped and an unmapped column.
+   */
+  private static StructType standardNames(StructType schema, Map<String, String> names,
+      String what) {
+    List<String> present = List.of(schema.fieldNames());
+    StructType renamed = new StructType();
+    for (StructField field : schema.fields()) {
+      String standard = field.name();
+      for (Map.Entry<String, String> e : names.entrySet()) {
+        if (e.getValue().equals(field.name())) {
+          standard = e.getKey();
+        } else if (e.getKey().equals(field.name()) && !e.getValue().equals(e.getKey())) {
+          standard = "(unmapped) " + field.name(); // the table's own column of that name
+        }
+      }
+      renamed = renamed.add(standard, field.dataType(), field.nullable());
+    }
+    for (Map.Entry<String, String> e : names.entrySet()) {
+      if (!e.getKey().equals(e.getValue()) && !present.contains(e.getValue())) {
+        throw new InvalidConfigsException(what + ": column '" + e.getValue() + "' (mapped to "
+            + e.getKey() + ") is missing (columns: " + String.join(", ", present) + ")", null);
+      }
+    }
+    return renamed;
   }
 
   private static void checkSchema(StructType schema, String what) {

@@ -37,13 +37,14 @@ public final class Hypernets {
   /**
    * Every input row, its columns unchanged, with W appended as {@code outputColumn}; a row that
    * cannot be reconciled is kept with W null and its reason, dropped, or fails the job, as
-   * {@code onBadRow} says. The id column of {@code options} is not needed (it may be null). The
+   * {@code onBadRow} says. Rows need no id: the id column of {@code options} is ignored. The
    * broadcast recipes live as long as the returned DataFrame: Spark's cleaner releases them once
    * it is unreachable.
    */
   public static Dataset<Row> withW(Dataset<Row> input, HypernetConfigs configs,
-      ReconcileOptions options, String outputColumn, OnBadRow onBadRow) {
+      ReconcileOptions withId, String outputColumn, OnBadRow onBadRow) {
     SparkSession spark = input.sparkSession();
+    ReconcileOptions options = withId.withColumns(null, withId.configColumn(), withId.wColumn());
     HypernetReconciler.withWSchema(input.schema(), options, outputColumn, onBadRow); // before work
     HypernetCatalog catalog = catalog(spark, configs, options);
     return HypernetReconciler.withW(spark, input, catalog, options, outputColumn, onBadRow,

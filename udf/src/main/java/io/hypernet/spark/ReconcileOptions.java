@@ -64,7 +64,7 @@ public final class ReconcileOptions implements Serializable {
         maxWeightsBytes);
   }
 
-  /** The input's column names; {@code id} may be null for {@link Hypernets#withW}. */
+  /** The input's column names; the id is null where rows need none ({@link Hypernets#withW}). */
   public ReconcileOptions withColumns(String id, String configId, String w) {
     return new ReconcileOptions(engine, batchSize, id, configId, w, grouping, maxWeightsBytes);
   }

@@ -93,6 +93,26 @@ class HypernetsTest {
   }
 
   @Test
+  void configurationColumnsCanBeMappedLikeTheInputs(@TempDir Path dir) {
+    Dataset<Row> renamed = configsFrame.withColumnRenamed("config_id", "cfg")
+        .withColumnRenamed("D", "cols");
+    renamed.write().parquet(dir + "/configs");
+    Map<String, String> columns = Map.of("config_id", "cfg", "D", "cols");
+    SizeLimits limits = new SizeLimits(1L << 30);
+    List<HypernetConfig> expected = HypernetConfigs.of(configsFrame).validate(limits).valid();
+    assertEquals(expected, HypernetConfigs.of(renamed, columns).validate(limits).valid());
+    assertEquals(expected,
+        HypernetConfigs.read(spark, dir + "/configs", columns).validate(limits).valid());
+    InvalidConfigsException e = assertThrows(InvalidConfigsException.class,
+        () -> HypernetConfigs.read(spark, dir + "/configs", Map.of("config_id", "id")));
+    assertTrue(e.getMessage().contains("column 'id' (mapped to config_id) is missing"),
+        e.getMessage());
+    e = assertThrows(InvalidConfigsException.class,
+        () -> HypernetConfigs.of(renamed, Map.of("size", "cols")));
+    assertTrue(e.getMessage().contains("cannot map 'size'"), e.getMessage());
+  }
+
+  @Test
   void badConfigurationTablesAreRefusedWithTheirReason(@TempDir Path dir) {
     InvalidConfigsException e = assertThrows(InvalidConfigsException.class,
         () -> HypernetConfigs.of(configsFrame.drop("D")));
@@ -132,7 +152,7 @@ class HypernetsTest {
   @Test
   void withWKeepsEveryInputColumnAndMarksBadRows() {
     Dataset<Row> out = Hypernets.withW(input(), HypernetConfigs.of(configsFrame),
-        ReconcileOptions.defaults().withColumns(null, "config_id", "w").withBatchSize(3),
+        ReconcileOptions.defaults().withBatchSize(3),
         "W_matrix", OnBadRow.KEEP);
     assertEquals(List.of("label", "config_id", "w", "W_matrix", "reason", "reason_detail"),
         List.of(out.columns()));
@@ -152,7 +172,7 @@ class HypernetsTest {
 
   @Test
   void withWDropsOrFailsOnBadRowsWhenAsked() {
-    ReconcileOptions options = ReconcileOptions.defaults().withColumns(null, "config_id", "w");
+    ReconcileOptions options = ReconcileOptions.defaults(); // its id column is ignored
     Dataset<Row> dropped = Hypernets.withW(input(), HypernetConfigs.of(configsFrame), options,
         "W_matrix", OnBadRow.DROP);
     assertEquals(List.of("label", "config_id", "w", "W_matrix"), List.of(dropped.columns()));
@@ -169,7 +189,7 @@ class HypernetsTest {
     // Spark resolves names case-insensitively: W beside the input's w would be ambiguous.
     assertThrows(InputSchemaException.class, () -> Hypernets.withW(input(),
         HypernetConfigs.of(configsFrame), ReconcileOptions.defaults(), "W", OnBadRow.DROP));
-    ReconcileOptions options = ReconcileOptions.defaults().withColumns(null, "config_id", "w");
+    ReconcileOptions options = ReconcileOptions.defaults();
     InputSchemaException e = assertThrows(InputSchemaException.class,
         () -> Hypernets.withW(input(), HypernetConfigs.of(configsFrame), options, "label",
             OnBadRow.KEEP));

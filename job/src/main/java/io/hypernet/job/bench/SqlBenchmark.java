@@ -48,7 +48,7 @@ public final class SqlBenchmark {
     HypernetSql.register(spark, configs);
     vectors.createOrReplaceTempView("bench_vectors");
     Dataset<Row> batched = Hypernets.withW(vectors, configs,
-        ReconcileOptions.defaults().withColumns(null, "config_id", "w"), "W_matrix",
+        ReconcileOptions.defaults(), "W_matrix",
         OnBadRow.DROP).select("id", "W_matrix");
     Dataset<Row> sql =
         spark.sql("SELECT id, hypernet_reconcile(config_id, w) AS W FROM bench_vectors");
