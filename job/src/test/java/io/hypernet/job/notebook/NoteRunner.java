@@ -139,7 +139,8 @@ final class NoteRunner implements AutoCloseable {
   private SqlResult sql(String body) {
     SparkSession session = session();
     SqlResult last = null;
-    // %sql runs several statements separated by ';' and shows the last result.
+    // %sql runs several statements separated by ';' and shows the last result (a plain split:
+    // unlike Zeppelin's, it does not skip a ';' inside a literal or a comment).
     for (String statement : body.split(";")) {
       if (!statement.isBlank()) {
         Dataset<Row> result = session.sql(statement);
