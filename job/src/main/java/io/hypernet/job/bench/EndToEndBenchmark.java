@@ -10,7 +10,6 @@ import io.hypernet.config.SizeLimits;
 import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.ReconcileJob;
 import io.hypernet.job.RunSettings;
-import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.sample.SampleData;
@@ -265,8 +264,9 @@ public final class EndToEndBenchmark {
   /** The job as the CLI runs it, on {@code input}/w and {@code input}/configs. */
   static RunReport runJob(SparkSession spark, String input, String output,
       RunSettings.Writer writer, OutputCodecs codecs, ReconcileOptions options) {
-    return new ReconcileJob(spark, new RunSettings(input + "/w", input + "/configs", output,
-        null, options, OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, writer, codecs)).run();
+    return new ReconcileJob(spark, new RunSettings(
+        new RunSettings.Paths(List.of(input + "/w"), input + "/configs", output, null), options,
+        RunSettings.Output.overwriting(writer, codecs), RunSettings.BadRows.REJECT, 0)).run();
   }
 
   /** When a contender started, by the clock and by this JVM's CPU time. */
