@@ -2,11 +2,15 @@ package io.hypernet.job;
 
 import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.io.OutputPublisher;
+import io.hypernet.job.report.LastRunReport;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.spark.ConfigGrouping;
 import io.hypernet.spark.ReconcileOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -25,9 +29,11 @@ final class RunCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "PATH",
-      description = "Parquet w vectors: id, config_id, w (array<float|double> or ML vector).")
-  String input;
+  @Option(names = "--input", required = true, paramLabel = "PATH[,PATH...]",
+      description = {"Parquet w vectors: id, config_id, w (array<float|double> or ML vector).",
+          "Repeatable, and comma-separated (commas inside a glob's {a,b} excepted): files,",
+          "directories and globs, read as one dataset like spark.read.parquet(p1, p2, ...)."})
+  List<String> input;
 
   @Option(names = "--configs", required = true, paramLabel = "PATH",
       description = "Parquet configurations (config_id, l, n, D, hidden_dim, seed, ...).")
@@ -85,6 +91,13 @@ final class RunCommand implements Callable<Integer> {
       description = "Exit 3 without publishing when rejected/in exceeds F (default ${DEFAULT-VALUE}).")
   double maxRejectFraction;
 
+  @Option(names = "--max-rows-per-file", paramLabel = "ROWS",
+      defaultValue = "" + RunSettings.Output.DEFAULT_MAX_ROWS_PER_FILE,
+      description = "Start a new output file after this many rows (default ${DEFAULT-VALUE}: "
+          + "1 GiB files at n*D = 4096); 0: one file per partition. Spark's maxRecordsPerFile "
+          + "with --writer spark.")
+  long maxRowsPerFile;
+
   @Option(names = "--mode", defaultValue = "error", paramLabel = "error|overwrite",
       description = "When the output exists: error (exit 2, default) or overwrite.")
   String mode;
@@ -103,18 +116,34 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunSettings settings = settings();
-    SparkSession spark = SparkSessions.start("hypernet run", master, sparkConf.settings());
+    SparkSession spark = null;
     try {
+      RunSettings settings = settings();
+      spark = SparkSessions.start("hypernet run", master, sparkConf.settings());
       RunReport report = new ReconcileJob(spark, settings).run();
+      LastRunReport.write(spark.sparkContext().hadoopConfiguration(), output, report.toJson());
       spec.commandLine().getOut().println("hypernet run " + report.summary());
       return 0;
+    } catch (RuntimeException e) {
+      JobFailure failure = e instanceof JobFailure ? (JobFailure) e
+          : new JobFailure(1, "failed: " + e, e);
+      LastRunReport.write(spark == null ? new Configuration()
+              : spark.sparkContext().hadoopConfiguration(), output,
+          LastRunReport.Failure.of(new LastRunReport.Reason(failure.getMessage(),
+              failure.exitCode()), spark == null ? null : spark.sparkContext().applicationId(),
+              input, configs, output).toJson());
+      throw failure;
     } finally {
-      spark.stop();
+      if (spark != null) {
+        spark.stop();
+      }
     }
   }
 
   RunSettings settings() {
+    if (maxRowsPerFile < 0) {
+      throw JobFailure.invalidInput("--max-rows-per-file must be >= 0, got " + maxRowsPerFile);
+    }
     if (batchSize <= 0) {
       throw JobFailure.invalidInput("--batch-size must be > 0, got " + batchSize);
     }
@@ -149,8 +178,31 @@ final class RunCommand implements Callable<Integer> {
     }
     OutputCodecs codecs = new OutputCodecs(codec("--compression", compression),
         wCompression == null ? OutputCodecs.DEFAULT.w() : codec("--w-compression", wCompression));
-    return new RunSettings(input, configs, output, rejects, options, outputMode, failOnBadRow,
-        maxRejectFraction, maxWeightsMb << 20, outputWriter, codecs);
+    return new RunSettings(new RunSettings.Paths(inputPaths(), configs, output, rejects),
+        options, new RunSettings.Output(outputMode, outputWriter, codecs, maxRowsPerFile),
+        new RunSettings.BadRows(failOnBadRow, maxRejectFraction), maxWeightsMb << 20);
+  }
+
+  /** Every --input value split at its commas, except those inside a glob's braces. */
+  List<String> inputPaths() {
+    List<String> paths = new ArrayList<>();
+    for (String value : input) {
+      int depth = 0;
+      int start = 0;
+      for (int i = 0; i <= value.length(); i++) {
+        char c = i < value.length() ? value.charAt(i) : ',';
+        depth += c == '{' ? 1 : c == '}' && depth > 0 ? -1 : 0;
+        if (c == ',' && depth == 0) {
+          String path = value.substring(start, i).trim();
+          if (path.isEmpty()) {
+            throw JobFailure.invalidInput("--input " + value + " has an empty path");
+          }
+          paths.add(path);
+          start = i + 1;
+        }
+      }
+    }
+    return paths;
   }
 
   private static ConfigGrouping grouping(String value) {
