@@ -3,8 +3,9 @@
 One run per logical date: spark-submit of the job's shaded jar reads
 <data>/w/ds=<ds> and <data>/configs and publishes <data>/W/ds=<ds> (with its
 _rejects/ and _report.json inside). Whatever the outcome, the run leaves
-<data>/W/_ds=<ds>.report.json beside the output: "status" succeeded, or
-failed with "reason" {"message", "exit_code"}; readers of W/ skip it ('_').
+<data>/W/_last_run/ds=<ds>.report.json beside the output: "status"
+succeeded, or failed with "reason" {"message", "exit_code"}; readers of W/
+skip it ('_').
 
 Set per deployment (read when the DAG file is parsed):
   HYPERNET_JAR   the application jar, readable where spark-submit runs

@@ -5,6 +5,7 @@ import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.LastRunReport;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.spark.ConfigGrouping;
+import io.hypernet.text.BoundedText;
 import io.hypernet.spark.ReconcileOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,17 +128,24 @@ final class RunCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       JobFailure failure = e instanceof JobFailure ? (JobFailure) e
           : new JobFailure(1, "failed: " + e, e);
-      LastRunReport.write(spark == null ? new Configuration()
-              : spark.sparkContext().hadoopConfiguration(), output,
-          LastRunReport.Failure.of(new LastRunReport.Reason(failure.getMessage(),
-              failure.exitCode()), spark == null ? null : spark.sparkContext().applicationId(),
-              input, configs, output).toJson());
+      reportFailure(spark, failure);
       throw failure;
     } finally {
       if (spark != null) {
         spark.stop();
       }
     }
+  }
+
+  /** The failure's line and exit code, beside the output where an operator looks. */
+  private void reportFailure(SparkSession spark, JobFailure failure) {
+    Configuration hadoop = spark == null ? new Configuration()
+        : spark.sparkContext().hadoopConfiguration();
+    String applicationId = spark == null ? null : spark.sparkContext().applicationId();
+    LastRunReport.Reason reason = new LastRunReport.Reason(BoundedText.of(failure.getMessage()),
+        failure.exitCode());
+    LastRunReport.write(hadoop, output,
+        LastRunReport.Failure.of(reason, applicationId, input, configs, output).toJson());
   }
 
   RunSettings settings() {

@@ -70,6 +70,8 @@ class AirflowDagIT {
         command.toString());
     assertTrue(command.contains("hypernet-reconcile-" + DS), command.toString());
 
+    // Through env, so that "spark-submit" is looked up on the PATH given to the command.
+    command.add(0, "env");
     Map<String, String> submit = sparkSubmitOnPath();
     assertEquals(0, run(command, submit, "first.log"), Files.readString(dir.resolve("first.log")));
     RunReport first = RunReport.fromJson(Files.readString(Path.of(output, "_report.json")));
@@ -83,7 +85,7 @@ class AirflowDagIT {
     RunReport retry = RunReport.fromJson(Files.readString(Path.of(output, "_report.json")));
     assertEquals(597, retry.rowsWritten());
     assertEquals(firstFiles, parquetFiles(output));
-    assertTrue(Files.readString(data.resolve("W/_ds=" + DS + ".report.json"))
+    assertTrue(Files.readString(data.resolve("W/_last_run/ds=" + DS + ".report.json"))
         .contains("\"status\" : \"succeeded\""));
     SparkSession spark = LocalSpark.start("local[1]");
     try {
@@ -108,10 +110,17 @@ class AirflowDagIT {
     Path script = bin.resolve("spark-submit");
     Files.writeString(script, String.join("\n",
         "#!/usr/bin/env bash",
+        "# Spark's bin/spark-class: the launcher prints a NUL line, then the command NUL-separated",
         "CMD=()",
-        "while IFS= read -d '' -r ARG; do CMD+=(\"$ARG\"); done < <(\"$JAVA_HOME/bin/java\" "
-            + "-Xmx128m -cp \"$SPARK_HOME/jars/*\" org.apache.spark.launcher.Main "
-            + "org.apache.spark.deploy.SparkSubmit \"$@\"; printf '%d\\0' $?)",
+        "DELIM=$'\\n'",
+        "STARTED=false",
+        "while IFS= read -d \"$DELIM\" -r ARG; do",
+        "  if [ \"$STARTED\" = true ]; then CMD+=(\"$ARG\");",
+        "  elif [ -z \"$ARG\" ]; then DELIM=''; STARTED=true; # the NUL line, NUL dropped",
+        "  else echo \"$ARG\"; fi",
+        "done < <(\"$JAVA_HOME/bin/java\" -Xmx128m -cp \"$SPARK_HOME/jars/*\" "
+            + "org.apache.spark.launcher.Main org.apache.spark.deploy.SparkSubmit \"$@\"; "
+            + "printf '%d\\0' $?)",
         "LAST=$((${#CMD[@]} - 1))",
         "[ \"${CMD[$LAST]}\" = 0 ] || exit \"${CMD[$LAST]}\"",
         "exec \"${CMD[@]:0:$LAST}\"", ""), StandardCharsets.UTF_8);

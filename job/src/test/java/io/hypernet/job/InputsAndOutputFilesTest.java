@@ -103,7 +103,7 @@ class InputsAndOutputFilesTest {
     r = run(output, "--input", dir + "/in/w");
     assertEquals(0, r.exitCode(), r.toString());
     assertEquals(Files.readString(Path.of(output, "_report.json")),
-        Files.readString(dir.resolve("_o-policy.report.json")));
+        Files.readString(dir.resolve("_last_run/o-policy.report.json")));
     assertEquals("succeeded", lastRun("o-policy").get("status").asText());
   }
 
@@ -149,7 +149,7 @@ class InputsAndOutputFilesTest {
 
   private static JsonNode lastRun(String outputName) throws IOException {
     return new ObjectMapper().readTree(
-        Files.readString(dir.resolve("_" + outputName + ".report.json")));
+        Files.readString(dir.resolve("_last_run/" + outputName + ".report.json")));
   }
 
   private static long rowsIn(Path file) throws IOException {

@@ -11,15 +11,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The report of the last run into an output, kept beside it as {@code _<name>.report.json}
- * (output {@code /data/W/2024-01-01}: {@code /data/W/_2024-01-01.report.json}). It lies outside
- * the staging, which a failed run removes, so an operator finds why a scheduled run failed; and
- * its name starts with '_', which Spark, Hive and Hadoop skip, so no reader of the output or of
- * its parent directory picks it up. A failed run writes its status and reason there; the next
+ * The report of the last run into an output, kept beside it as
+ * {@code <parent>/_last_run/<name>.report.json} (output {@code /data/W/ds=2024-01-01}:
+ * {@code /data/W/_last_run/ds=2024-01-01.report.json}). It lies outside the staging, which a
+ * failed run removes, so an operator finds why a scheduled run failed. No reader of the output
+ * or of its parent picks it up: Spark, Hive and Hadoop skip '_' names, but Spark reads one that
+ * contains '=' (a partition directory), as {@code _ds=2024-01-01.report.json} would; the
+ * directory's name has none. A failed run writes its status and reason there; the next
  * successful run replaces it with a copy of its {@code _report.json}.
  */
 public final class LastRunReport {
   private static final Logger LOG = LoggerFactory.getLogger(LastRunReport.class);
+
+  static final String DIRECTORY = "_last_run";
 
   private LastRunReport() {}
 
@@ -50,7 +54,7 @@ public final class LastRunReport {
 
   /** Where the last-run report of {@code output} lies. */
   public static Path of(Path output) {
-    return new Path(output.getParent(), "_" + output.getName() + ".report.json");
+    return new Path(new Path(output.getParent(), DIRECTORY), output.getName() + ".report.json");
   }
 
   /** Writes it; a failure to do so is logged, never the run's own failure. */
@@ -59,8 +63,7 @@ public final class LastRunReport {
     try {
       Path target = new Path(output);
       FileSystem fs = target.getFileSystem(hadoop);
-      // Through a string: a URI's trailing slash would put the report inside the output.
-      path = of(fs.makeQualified(new Path(fs.makeQualified(target).toString())));
+      path = of(fs.makeQualified(target));
       try (OutputStream out = fs.create(path, true)) {
         out.write(json.getBytes(StandardCharsets.UTF_8));
       }

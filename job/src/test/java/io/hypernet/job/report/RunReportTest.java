@@ -57,8 +57,8 @@ class RunReportTest {
     assertEquals("failed", json.get("status").asText());
     assertEquals(2, json.get("reason").get("exit_code").asInt());
     assertEquals(failure, LastRunReport.Failure.fromJson(failure.toJson()));
-    assertEquals(new org.apache.hadoop.fs.Path("/data/W/_2024-01-01.report.json"),
-        LastRunReport.of(new org.apache.hadoop.fs.Path("/data/W/2024-01-01")));
+    assertEquals(new org.apache.hadoop.fs.Path("/data/W/_last_run/ds=2024-01-01.report.json"),
+        LastRunReport.of(new org.apache.hadoop.fs.Path("/data/W/ds=2024-01-01")));
   }
 
   @Test
