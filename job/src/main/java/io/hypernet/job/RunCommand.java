@@ -5,8 +5,8 @@ import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.LastRunReport;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.spark.ConfigGrouping;
-import io.hypernet.text.BoundedText;
 import io.hypernet.spark.ReconcileOptions;
+import io.hypernet.text.BoundedText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Reads w vectors and configurations from Parquet, computes every W and writes",
         "the output, the rejected rows and _report.json; published only when complete.",
+        "Success or failure, <parent>/_last_run/<name>.report.json tells how the run ended.",
         "Exit codes: 0 success (rejects allowed), 2 invalid invocation or inputs (nothing",
         "written), 3 bad rows over the policy (nothing published), 1 anything else."})
 final class RunCommand implements Callable<Integer> {
@@ -192,7 +193,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** Every --input value split at its commas, except those inside a glob's braces. */
-  List<String> inputPaths() {
+  private List<String> inputPaths() {
     List<String> paths = new ArrayList<>();
     for (String value : input) {
       int depth = 0;
