@@ -1,12 +1,12 @@
 package io.hypernet.job;
 
 import io.hypernet.io.OutputCodecs;
-import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.run.ReconcileJob;
 import io.hypernet.job.run.RunSettings;
 import io.hypernet.job.sample.SampleData;
 import io.hypernet.spark.ReconcileOptions;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -45,10 +45,11 @@ final class DemoCommand implements Callable<Integer> {
     try {
       String input = dir + "/input";
       SampleData.write(spark, new SampleData.Spec(rows, 3, 64, 32, 128, 128, 42, 12, 4), input);
-      RunSettings settings = new RunSettings(input + "/w", input + "/configs", dir + "/W", null,
+      RunSettings settings = new RunSettings(
+          new RunSettings.Paths(List.of(input + "/w"), input + "/configs", dir + "/W", null),
           ReconcileOptions.defaults().withEngine(engine.kind),
-          OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, RunSettings.Writer.BULK,
-          OutputCodecs.DEFAULT);
+          RunSettings.Output.overwriting(RunSettings.Writer.BULK, OutputCodecs.DEFAULT),
+          RunSettings.BadRows.REJECT, 0);
       RunReport report = new ReconcileJob(spark, settings).run();
       spec.commandLine().getOut().println("hypernet demo " + report.summary());
       return 0;

@@ -3,12 +3,17 @@ package io.hypernet.job;
 import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.failure.JobFailure;
 import io.hypernet.job.io.OutputPublisher;
+import io.hypernet.job.report.LastRunReport;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.run.ReconcileJob;
 import io.hypernet.job.run.RunSettings;
 import io.hypernet.spark.ConfigGrouping;
 import io.hypernet.spark.ReconcileOptions;
+import io.hypernet.text.BoundedText;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,15 +25,18 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Reads w vectors and configurations from Parquet, computes every W and writes",
         "the output, the rejected rows and _report.json; published only when complete.",
+        "Success or failure, <parent>/_last_run/<name>.report.json tells how the run ended.",
         "Exit codes: 0 success (rejects allowed), 2 invalid invocation or inputs (nothing",
         "written), 3 bad rows over the policy (nothing published), 1 anything else."})
 final class RunCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "PATH",
-      description = "Parquet w vectors: id, config_id, w (array<float|double> or ML vector).")
-  String input;
+  @Option(names = "--input", required = true, paramLabel = "PATH[,PATH...]",
+      description = {"Parquet w vectors: id, config_id, w (array<float|double> or ML vector).",
+          "Repeatable, and comma-separated (commas inside a glob's {a,b} excepted): files,",
+          "directories and globs, read as one dataset like spark.read.parquet(p1, p2, ...)."})
+  List<String> input;
 
   @Option(names = "--configs", required = true, paramLabel = "PATH",
       description = "Parquet configurations (config_id, l, n, D, hidden_dim, seed, ...).")
@@ -86,6 +94,13 @@ final class RunCommand implements Callable<Integer> {
       description = "Exit 3 without publishing when rejected/in exceeds F (default ${DEFAULT-VALUE}).")
   double maxRejectFraction;
 
+  @Option(names = "--max-rows-per-file", paramLabel = "ROWS",
+      defaultValue = "" + RunSettings.Output.DEFAULT_MAX_ROWS_PER_FILE,
+      description = "Start a new output file after this many rows (default ${DEFAULT-VALUE}: "
+          + "1 GiB files at n*D = 4096); 0: one file per partition. Spark's maxRecordsPerFile "
+          + "with --writer spark.")
+  long maxRowsPerFile;
+
   @Option(names = "--mode", defaultValue = "error", paramLabel = "error|overwrite",
       description = "When the output exists: error (exit 2, default) or overwrite.")
   OutputPublisher.Mode mode;
@@ -104,18 +119,41 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunSettings settings = settings();
-    SparkSession spark = SparkSessions.start("hypernet run", master, sparkConf.settings());
+    SparkSession spark = null;
     try {
+      RunSettings settings = settings();
+      spark = SparkSessions.start("hypernet run", master, sparkConf.settings());
       RunReport report = new ReconcileJob(spark, settings).run();
+      LastRunReport.write(spark.sparkContext().hadoopConfiguration(), output, report.toJson());
       spec.commandLine().getOut().println("hypernet run " + report.summary());
       return 0;
+    } catch (RuntimeException e) {
+      JobFailure failure = e instanceof JobFailure ? (JobFailure) e
+          : new JobFailure(1, "failed: " + e, e);
+      reportFailure(spark, failure);
+      throw failure;
     } finally {
-      spark.stop();
+      if (spark != null) {
+        spark.stop();
+      }
     }
   }
 
+  /** The failure's line and exit code, beside the output where an operator looks. */
+  private void reportFailure(SparkSession spark, JobFailure failure) {
+    Configuration hadoop = spark == null ? new Configuration()
+        : spark.sparkContext().hadoopConfiguration();
+    String applicationId = spark == null ? null : spark.sparkContext().applicationId();
+    LastRunReport.Reason reason = new LastRunReport.Reason(BoundedText.of(failure.getMessage()),
+        failure.exitCode());
+    LastRunReport.write(hadoop, output,
+        LastRunReport.Failure.of(reason, applicationId, input, configs, output).toJson());
+  }
+
   RunSettings settings() {
+    if (maxRowsPerFile < 0) {
+      throw JobFailure.invalidInput("--max-rows-per-file must be >= 0, got " + maxRowsPerFile);
+    }
     if (batchSize <= 0) {
       throw JobFailure.invalidInput("--batch-size must be > 0, got " + batchSize);
     }
@@ -132,8 +170,31 @@ final class RunCommand implements Callable<Integer> {
     }
     OutputCodecs codecs = new OutputCodecs(compression.parquet(),
         wCompression == null ? OutputCodecs.DEFAULT.w() : wCompression.parquet());
-    return new RunSettings(input, configs, output, rejects, options, mode,
-        onBadRow == BadRowPolicy.FAIL, maxRejectFraction, maxWeightsMb << 20, writer, codecs);
+    return new RunSettings(new RunSettings.Paths(inputPaths(), configs, output, rejects),
+        options, new RunSettings.Output(mode, writer, codecs, maxRowsPerFile),
+        new RunSettings.BadRows(onBadRow == BadRowPolicy.FAIL, maxRejectFraction), maxWeightsMb << 20);
+  }
+
+  /** Every --input value split at its commas, except those inside a glob's braces. */
+  private List<String> inputPaths() {
+    List<String> paths = new ArrayList<>();
+    for (String value : input) {
+      int depth = 0;
+      int start = 0;
+      for (int i = 0; i <= value.length(); i++) {
+        char c = i < value.length() ? value.charAt(i) : ',';
+        depth += c == '{' ? 1 : c == '}' && depth > 0 ? -1 : 0;
+        if (c == ',' && depth == 0) {
+          String path = value.substring(start, i).trim();
+          if (path.isEmpty()) {
+            throw JobFailure.invalidInput("--input " + value + " has an empty path");
+          }
+          paths.add(path);
+          start = i + 1;
+        }
+      }
+    }
+    return paths;
   }
 
   /** {@code --on-bad-row}: what a bad row does to the run. */

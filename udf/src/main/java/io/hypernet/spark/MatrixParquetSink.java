@@ -5,7 +5,9 @@ import io.hypernet.io.MatrixParquetWriter;
 import io.hypernet.io.OutputCodecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -27,11 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes each partition's reconciled batches straight from the engine's output buffer into one
- * Parquet file with {@link MatrixParquetWriter}: no Row objects, no per-value encoding. The file
- * is written under a hidden temporary name and renamed to a name fixed by the partition index by
- * the one attempt Spark lets commit, so retried or speculative attempts never add rows.
- * It hands out the key of every row it wrote, for the accounting.
+ * Writes each partition's reconciled batches straight from the engine's output buffer into
+ * Parquet files with {@link MatrixParquetWriter}: no Row objects, no per-value encoding. A
+ * partition rolls to a new file every {@code maxRowsPerFile} rows (0: one file). The files are
+ * written under hidden temporary names and renamed to names fixed by the partition index and the
+ * file's rank by the one attempt Spark lets commit, so retried or speculative attempts never add
+ * rows. It hands out the key of every row it wrote, for the accounting.
  */
 final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private static final long serialVersionUID = 1L;
@@ -47,6 +50,7 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
   private final OutputCodecs codecs;
   private final SerializableConfiguration hadoop;
   private final String sparkSchemaJson;
+  private long maxRowsPerFile;
 
   MatrixParquetSink(HypernetCatalog catalog, ReconcileOptions options, DataType idType,
       ReconcileMetrics metrics, String dir, OutputCodecs codecs, Configuration hadoop) {
@@ -60,10 +64,23 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
     this.sparkSchemaJson = HypernetReconciler.outputSchema(idType, options).json();
   }
 
-  /** Named, like Spark's files, by the codec of --compression (the keys'). */
-  static String fileName(int partition, CompressionCodecName codec) {
-    return String.format(Locale.ROOT, "part-%05d.%s.parquet", partition,
+  /** Rolls each partition to a new file every {@code rows} rows; 0 keeps one file. */
+  MatrixParquetSink rollingEvery(long rows) {
+    if (rows < 0) {
+      throw new IllegalArgumentException("max rows per file must be >= 0, got " + rows);
+    }
+    this.maxRowsPerFile = rows;
+    return this;
+  }
+
+  /** Named, like Spark's files, by partition, rank and the codec of --compression (the keys'). */
+  static String fileName(int partition, int rank, CompressionCodecName codec) {
+    return String.format(Locale.ROOT, "%s-c%03d.%s.parquet", partitionPrefix(partition), rank,
         codec.name().toLowerCase(Locale.ROOT));
+  }
+
+  private static String partitionPrefix(int partition) {
+    return String.format(Locale.ROOT, "part-%05d", partition);
   }
 
   static boolean isTemporary(String name) {
@@ -84,20 +101,20 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
   private final class PartitionFile implements Iterator<InternalRow> {
     private final PartitionReconciler reconciler;
     private final int partition;
-    private final Path target;
-    private final Path temporary;
+    private final long attempt;
     private final FileSystem fs;
+    /** The temporary files of this attempt, in rank order; the last one is being written. */
+    private final List<Path> temporaries = new ArrayList<>();
     private MatrixParquetWriter writer;
+    private long rowsInFile;
     private int next;
     private boolean published;
 
     PartitionFile(Iterator<InternalRow> rows) throws IOException {
       TaskContext task = TaskContext.get();
       this.partition = task.partitionId();
-      this.target = new Path(dir, fileName(partition, codecs.keys()));
-      this.temporary =
-          new Path(dir, "." + target.getName() + "." + task.taskAttemptId() + ".tmp");
-      this.fs = target.getFileSystem(hadoop.value());
+      this.attempt = task.taskAttemptId();
+      this.fs = new Path(dir).getFileSystem(hadoop.value());
       this.reconciler = new PartitionReconciler(rows, catalog, options, idType, metrics, null);
       // A failed or killed attempt leaves no temporary file behind.
       task.addTaskCompletionListener(
@@ -115,16 +132,38 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
             publish();
             return false;
           }
-          if (writer == null) {
-            writer = open(temporary);
-          }
-          write(reconciler, writer);
+          writeBatch();
           next = 0;
         }
         return true;
       } catch (IOException e) {
-        throw new UncheckedIOException("writing " + temporary + " failed", e);
+        throw new UncheckedIOException("writing the files of partition " + partition + " in "
+            + dir + " failed", e);
       }
+    }
+
+    private void writeBatch() throws IOException {
+      byte[] configId = reconciler.batchConfigId().getBytes();
+      for (int i = 0; i < reconciler.batchRows(); i++) {
+        if (writer == null || (maxRowsPerFile > 0 && rowsInFile == maxRowsPerFile)) {
+          roll();
+        }
+        write(reconciler, i, configId, writer);
+        rowsInFile++;
+      }
+    }
+
+    /** Closes the file being written, if any, and opens the next one. */
+    private void roll() throws IOException {
+      if (writer != null) {
+        writer.close();
+      }
+      Path temporary = new Path(dir, "." + fileName(partition, temporaries.size(), codecs.keys())
+          + "." + attempt + ".tmp");
+      temporaries.add(temporary);
+      writer = null; // an open that fails leaves nothing to close
+      writer = open(temporary);
+      rowsInFile = 0;
     }
 
     @Override
@@ -138,7 +177,7 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
 
     private void publish() throws IOException {
       if (writer == null && partition == 0) {
-        writer = open(temporary); // an output without rows still has a file with its schema
+        roll(); // an output without rows still has a file with its schema
       }
       published = true;
       if (writer == null) {
@@ -159,19 +198,23 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
       TaskContext task = TaskContext.get();
       if (!SparkEnv.get().outputCommitCoordinator().canCommit(task.stageId(),
           task.stageAttemptNumber(), partition, task.attemptNumber())) {
-        fs.delete(temporary, false);
+        deleteTemporaries();
         String message = "attempt " + task.attemptNumber() + " of partition " + partition
             + " may not commit: another attempt did";
         throw new IllegalStateException(message,
             new CommitDeniedException(message, task.stageId(), partition, task.attemptNumber()));
       }
-      // An authorized attempt that failed after its rename left the same rows: replace them
-      // (HDFS's rename does not overwrite, the local one does).
-      if (fs.exists(target)) {
-        fs.delete(target, false);
+      // An authorized attempt that failed after its renames left the same rows, maybe in
+      // other files: replace them all (HDFS's rename does not overwrite, the local one does).
+      FileStatus[] earlier = fs.globStatus(new Path(dir, partitionPrefix(partition) + "-c*"));
+      for (FileStatus file : earlier == null ? new FileStatus[0] : earlier) {
+        fs.delete(file.getPath(), false);
       }
-      if (!fs.rename(temporary, target)) {
-        throw new IOException("could not rename " + temporary + " to " + target);
+      for (int rank = 0; rank < temporaries.size(); rank++) {
+        Path target = new Path(dir, fileName(partition, rank, codecs.keys()));
+        if (!fs.rename(temporaries.get(rank), target)) {
+          throw new IOException("could not rename " + temporaries.get(rank) + " to " + target);
+        }
       }
     }
 
@@ -182,12 +225,18 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
       try {
         writer.close();
       } catch (IOException | RuntimeException e) {
-        LOG.debug("closing abandoned {}: {}", temporary, e.toString());
+        LOG.debug("closing abandoned files of partition {}: {}", partition, e.toString());
       }
-      try {
-        fs.delete(temporary, false);
-      } catch (IOException e) {
-        LOG.warn("could not remove abandoned {}: {}", temporary, e.toString());
+      deleteTemporaries();
+    }
+
+    private void deleteTemporaries() {
+      for (Path temporary : temporaries) {
+        try {
+          fs.delete(temporary, false);
+        } catch (IOException e) {
+          LOG.warn("could not remove abandoned {}: {}", temporary, e.toString());
+        }
       }
     }
   }
@@ -199,25 +248,22 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
             "org.apache.spark.version", org.apache.spark.package$.MODULE$.SPARK_VERSION()));
   }
 
-  private static void write(PartitionReconciler batch, MatrixParquetWriter writer)
-      throws IOException {
+  /** Row {@code i} of the batch, whose config_id is {@code configId}. */
+  private static void write(PartitionReconciler batch, int i, byte[] configId,
+      MatrixParquetWriter writer) throws IOException {
     HypernetConfig config = batch.batchConfig();
-    byte[] configId = batch.batchConfigId().getBytes();
-    int size = config.outputSize();
-    float[] values = batch.batchValues();
-    for (int i = 0; i < batch.batchRows(); i++) {
-      Object id = batch.batchId(i);
-      if (id instanceof Long) {
-        writer.writeInt64Id((Long) id);
-      } else if (id instanceof Number) {
-        writer.writeInt32Id(((Number) id).intValue());
-      } else if (id instanceof byte[]) {
-        writer.writeBytesId((byte[]) id);
-      } else {
-        writer.writeBytesId(((org.apache.spark.unsafe.types.UTF8String) id).getBytes());
-      }
-      writer.writeRow(configId, config.n(), config.d(), values, i * size);
+    Object id = batch.batchId(i);
+    if (id instanceof Long) {
+      writer.writeInt64Id((Long) id);
+    } else if (id instanceof Number) {
+      writer.writeInt32Id(((Number) id).intValue());
+    } else if (id instanceof byte[]) {
+      writer.writeBytesId((byte[]) id);
+    } else {
+      writer.writeBytesId(((org.apache.spark.unsafe.types.UTF8String) id).getBytes());
     }
+    writer.writeRow(configId, config.n(), config.d(), batch.batchValues(),
+        i * config.outputSize());
   }
 
   static MatrixParquetWriter.IdType idTypeOf(DataType type) {

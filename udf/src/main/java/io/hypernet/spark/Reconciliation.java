@@ -94,13 +94,14 @@ public final class Reconciliation implements AutoCloseable {
 
   /**
    * Computes and writes the reconciled rows to {@code dir} as Parquet (the same schema as
-   * {@link #reconciled()}), one file per partition, plus {@code _SUCCESS}; in the same Spark job
+   * {@link #reconciled()}), one file per partition or one every {@code maxRowsPerFile} rows of
+   * it (0: no limit), plus {@code _SUCCESS}; in the same Spark job
    * counts what was written from the key of every row.
    */
-  public WrittenRows writeParquet(String dir, OutputCodecs codecs, Configuration hadoop)
-      throws IOException {
-    RDD<InternalRow> keys =
-        classifiedRows.toJavaRDD().mapPartitions(sinks.create(dir, codecs, hadoop)).rdd();
+  public WrittenRows writeParquet(String dir, OutputCodecs codecs, long maxRowsPerFile,
+      Configuration hadoop) throws IOException {
+    RDD<InternalRow> keys = classifiedRows.toJavaRDD()
+        .mapPartitions(sinks.create(dir, codecs, hadoop).rollingEvery(maxRowsPerFile)).rdd();
     WriteAttempts attempts = new WriteAttempts();
     spark.sparkContext().addSparkListener(attempts);
     try {

@@ -113,7 +113,7 @@ class MatrixParquetSinkTest {
     String stock = dir + "/stock-" + idTypeName;
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     WrittenRows written = HypernetReconciler.reconcile(spark, input, catalog, options)
-        .writeParquet(bulk, codecs, hadoop);
+        .writeParquet(bulk, codecs, 0, hadoop);
     HypernetReconciler.reconcile(spark, input, catalog, options).reconciled().write()
         .parquet(stock);
     // The keys the writing tasks handed out count what the files hold, per configuration.
@@ -170,15 +170,53 @@ class MatrixParquetSinkTest {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     ReconcileOptions options = ReconcileOptions.defaults().withEngine(EngineKind.JVM);
     HypernetReconciler.reconcile(spark, input, catalog, options)
-        .writeParquet(out, OutputCodecs.DEFAULT, hadoop);
+        .writeParquet(out, OutputCodecs.DEFAULT, 0, hadoop);
     List<Path> first = parquetFiles(out);
     WrittenRows again = HypernetReconciler.reconcile(spark, input, catalog, options)
-        .writeParquet(out, OutputCodecs.DEFAULT, hadoop);
+        .writeParquet(out, OutputCodecs.DEFAULT, 0, hadoop);
     assertEquals(900, again.total());
     assertEquals(first, parquetFiles(out), "file names are fixed by the partition index");
     assertEquals(900, spark.read().parquet(out).count(), "no row twice");
     try (Stream<Path> files = Files.list(Path.of(out))) {
       assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+    }
+  }
+
+  /**
+   * Each partition rolls to a new file every N rows; every row is in exactly one file, and a
+   * rewrite with a larger N replaces all of a partition's earlier files.
+   */
+  @Test
+  void partitionsRollToANewFileEveryNRows() throws IOException {
+    Dataset<Row> input = input(DataTypes.LongType, 900); // 3 partitions
+    String out = dir + "/rolled";
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    ReconcileOptions options = ReconcileOptions.defaults().withEngine(EngineKind.JVM)
+        .withBatchSize(64);
+    WrittenRows written = HypernetReconciler.reconcile(spark, input, catalog, options)
+        .writeParquet(out, OutputCodecs.DEFAULT, 70, hadoop);
+    assertEquals(900, written.total());
+    List<Path> files = parquetFiles(out);
+    long rows = 0;
+    for (Path file : files) {
+      long inFile = rowsIn(file);
+      assertTrue(inFile > 0 && inFile <= 70, file + ": " + inFile + " rows");
+      rows += inFile;
+    }
+    assertEquals(900, rows);
+    assertTrue(files.size() >= 900 / 70 + 1, files.toString());
+    assertEquals(900, spark.read().parquet(out).select("id").distinct().count());
+
+    HypernetReconciler.reconcile(spark, input, catalog, options)
+        .writeParquet(out, OutputCodecs.DEFAULT, 1000, hadoop);
+    assertEquals(3, parquetFiles(out).size(), "one file per partition replaces the rolled ones");
+    assertEquals(900, spark.read().parquet(out).count());
+  }
+
+  private static long rowsIn(Path file) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+        new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+      return reader.getRecordCount();
     }
   }
 
@@ -219,7 +257,7 @@ class MatrixParquetSinkTest {
         .withColumn("config_id", org.apache.spark.sql.functions.lit("wide")));
     WrittenRows written = HypernetReconciler.reconcile(spark, input.union(twice), catalog,
             ReconcileOptions.defaults().withEngine(EngineKind.JVM))
-        .writeParquet(dir + "/twice", OutputCodecs.DEFAULT,
+        .writeParquet(dir + "/twice", OutputCodecs.DEFAULT, 0,
             spark.sparkContext().hadoopConfiguration());
     assertEquals(3, written.duplicatedKeys(), "ids 0, 1, 2; id 4 differs in config_id");
     assertEquals(6, written.duplicatedRows());

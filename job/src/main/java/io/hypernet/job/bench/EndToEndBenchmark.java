@@ -264,8 +264,9 @@ public final class EndToEndBenchmark {
   /** The job as the CLI runs it, on {@code input}/w and {@code input}/configs. */
   static RunReport runJob(SparkSession spark, String input, String output,
       RunSettings.Writer writer, OutputCodecs codecs, ReconcileOptions options) {
-    return new ReconcileJob(spark, new RunSettings(input + "/w", input + "/configs", output,
-        null, options, OutputPublisher.Mode.OVERWRITE, false, 1.0, 0, writer, codecs)).run();
+    return new ReconcileJob(spark, new RunSettings(
+        new RunSettings.Paths(List.of(input + "/w"), input + "/configs", output, null), options,
+        RunSettings.Output.overwriting(writer, codecs), RunSettings.BadRows.REJECT, 0)).run();
   }
 
   /** When a contender started, by the clock and by this JVM's CPU time. */

@@ -4,9 +4,15 @@ import io.hypernet.job.failure.JobFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.GlobPattern;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -24,20 +30,27 @@ public final class PathGuard {
   /**
    * Checks the run's paths (exit 2 naming both paths of a conflict) and returns where the
    * rejects go inside the output, relative to it, or null when they are a separate dataset.
+   * Every input is checked; a glob as each path it matches.
    */
-  public String check(String input, String configs, String output, String rejects) {
-    Path in = resolve("--input", input);
+  public String check(List<String> inputs, String configs, String output, String rejects) {
+    Map<String, List<Path>> in = new LinkedHashMap<>();
+    for (String input : inputs) {
+      in.put(input, resolveInput(input));
+    }
     Path conf = resolve("--configs", configs);
     Path out = resolve("--output", output);
-    refuseOverlap("--output", output, out, "--input", input, in);
+    in.forEach((input, paths) -> paths.forEach(p -> {
+      refuseOverlap("--output", output, out, "--input", input, p);
+      refuseReserved("--input", input, p, out);
+    }));
     refuseOverlap("--output", output, out, "--configs", configs, conf);
-    refuseReserved("--input", input, in, out);
     refuseReserved("--configs", configs, conf, out);
     if (rejects == null) {
       return "_rejects";
     }
     Path rej = resolve("--rejects", rejects);
-    refuseOverlap("--rejects", rejects, rej, "--input", input, in);
+    in.forEach((input, paths) -> paths.forEach(p ->
+        refuseOverlap("--rejects", rejects, rej, "--input", input, p)));
     refuseOverlap("--rejects", rejects, rej, "--configs", configs, conf);
     if (within(out, rej)) {
       throw conflict("--rejects", rejects, "--output", output,
@@ -45,10 +58,9 @@ public final class PathGuard {
     }
     if (!within(rej, out)) {
       refuseReserved("--rejects", rejects, rej, out);
-      for (String[] other : new String[][] {{"--input", input}, {"--configs", configs},
-          {"--output", output}}) {
-        refuseReserved(other[0], other[1], resolve(other[0], other[1]), rej);
-      }
+      in.forEach((input, paths) -> paths.forEach(p -> refuseReserved("--input", input, p, rej)));
+      refuseReserved("--configs", configs, conf, rej);
+      refuseReserved("--output", output, out, rej);
       return null;
     }
     String relative = out.toUri().relativize(rej.toUri()).getPath();
@@ -58,6 +70,25 @@ public final class PathGuard {
           + "with '_' (like the default <output>/_rejects) or a path outside the output");
     }
     return relative;
+  }
+
+  /** The paths a glob matches now, each resolved; the path itself when it is no glob. */
+  private List<Path> resolveInput(String input) {
+    try {
+      Path given = new Path(input);
+      if (!new GlobPattern(input).hasWildcard()) {
+        return List.of(resolve("--input", input));
+      }
+      FileStatus[] matches = given.getFileSystem(hadoop).globStatus(given);
+      List<Path> paths = new ArrayList<>();
+      for (FileStatus match : matches == null ? new FileStatus[0] : matches) {
+        paths.add(resolve("--input", match.getPath().toString()));
+      }
+      return paths;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new JobFailure(JobFailure.INVALID_INPUT, "--input " + input + " cannot be used: "
+          + e.getMessage(), e);
+    }
   }
 
   /** The qualified path; on the local filesystem with its existing part's symlinks resolved. */

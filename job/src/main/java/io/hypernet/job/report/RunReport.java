@@ -12,11 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
  * The run report, written as {@code _report.json} into the output and summarised on the console.
+ * Built with {@link #builder()}; its components are the JSON's fields.
  *
+ * @param input the input paths and globs, as given
  * @param rowsIn input rows
  * @param rowsWritten rows in the output dataset
  * @param rowsRejected rows in the rejects dataset
@@ -34,7 +37,7 @@ public record RunReport(
     String status,
     String applicationId,
     String master,
-    String input,
+    List<String> input,
     String configs,
     String output,
     String rejects,
@@ -65,6 +68,99 @@ public record RunReport(
     perConfig = bounded;
     invalidConfigs = invalidConfigs.stream()
         .map(c -> new InvalidConfig(BoundedText.of(c.configId()), c.reason())).toList();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects a report's parts by topic, in place of a 22-argument constructor. */
+  public static final class Builder {
+    private String status;
+    private String applicationId;
+    private String master;
+    private List<String> input = List.of();
+    private String configs;
+    private String output;
+    private String rejects;
+    private String engineRequested;
+    private List<String> engines = List.of();
+    private Map<String, Map<String, Long>> enginesByStage = Map.of();
+    private Map<String, ReconcileMetrics.GpuStage> gpuByStage = Map.of();
+    private int batchSize;
+    private String writer;
+    private long rowsIn;
+    private StagedCounts counts;
+    private int configurations;
+    private List<InvalidConfig> invalidConfigs = List.of();
+    private Map<String, Long> durationsMs = Map.of();
+
+    private Builder() {}
+
+    public Builder status(String value) {
+      this.status = value;
+      return this;
+    }
+
+    /** The Spark application that ran. */
+    public Builder application(String id, String sparkMaster) {
+      this.applicationId = id;
+      this.master = sparkMaster;
+      return this;
+    }
+
+    /** Where the run read and wrote. */
+    public Builder paths(List<String> inputs, String configsPath, String outputPath,
+        String rejectsPath) {
+      this.input = List.copyOf(inputs);
+      this.configs = configsPath;
+      this.output = outputPath;
+      this.rejects = rejectsPath;
+      return this;
+    }
+
+    /** The engine asked for, those used, per stage, and the GPUs' use per stage. */
+    public Builder engines(String requested, List<String> used,
+        Map<String, Map<String, Long>> byStage, Map<String, ReconcileMetrics.GpuStage> gpus) {
+      this.engineRequested = requested;
+      this.engines = used;
+      this.enginesByStage = byStage;
+      this.gpuByStage = gpus;
+      return this;
+    }
+
+    /** Rows per engine call and the output writer's label. */
+    public Builder writing(int rowsPerBatch, String writerLabel) {
+      this.batchSize = rowsPerBatch;
+      this.writer = writerLabel;
+      return this;
+    }
+
+    /** Rows read, and what the staged files hold. */
+    public Builder rows(long in, StagedCounts staged) {
+      this.rowsIn = in;
+      this.counts = staged;
+      return this;
+    }
+
+    public Builder configurations(int count, List<InvalidConfig> invalid) {
+      this.configurations = count;
+      this.invalidConfigs = invalid;
+      return this;
+    }
+
+    public Builder durationsMs(Map<String, Long> value) {
+      this.durationsMs = value;
+      return this;
+    }
+
+    public RunReport build() {
+      Objects.requireNonNull(counts, "rows");
+      return new RunReport(status, applicationId, master, input, configs, output, rejects,
+          engineRequested, engines, enginesByStage, gpuByStage, batchSize, writer, rowsIn,
+          counts.written(), counts.rejected(), counts.rejectedByReason(), counts.perConfig(),
+          counts.duplicates(), configurations, invalidConfigs, durationsMs);
+    }
   }
 
   /** Rows of one configuration. */
@@ -102,18 +198,28 @@ public record RunReport(
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   public String toJson() {
+    return json(this);
+  }
+
+  public static RunReport fromJson(String json) {
+    return parse(json, RunReport.class);
+  }
+
+  /** A report as JSON, snake_case field names. */
+  static String json(Object report) {
     try {
-      return JSON.writeValueAsString(this);
+      return JSON.writeValueAsString(report);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("report cannot be serialized", e);
     }
   }
 
-  public static RunReport fromJson(String json) {
+  static <T> T parse(String json, Class<T> type) {
     try {
-      return JSON.readValue(json, RunReport.class);
+      return JSON.readValue(json, type);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("not a run report: " + e.getMessage(), e);
+      throw new IllegalArgumentException("not a " + type.getSimpleName() + " report: "
+          + e.getMessage(), e);
     }
   }
 

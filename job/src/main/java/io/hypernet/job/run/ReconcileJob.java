@@ -41,26 +41,28 @@ public final class ReconcileJob {
 
   private final SparkSession spark;
   private final RunSettings settings;
+  private final RunSettings.Paths paths;
   private final Map<String, Long> durations = new LinkedHashMap<>();
   private long phaseStart;
 
   public ReconcileJob(SparkSession spark, RunSettings settings) {
     this.spark = spark;
     this.settings = settings;
+    this.paths = settings.paths();
   }
 
   public RunReport run() {
     long start = System.nanoTime();
     phaseStart = start;
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    String rejectsInOutput = new PathGuard(hadoop).check(settings.input(), settings.configs(),
-        settings.output(), settings.rejects());
+    String rejectsInOutput = new PathGuard(hadoop).check(paths.inputs(), paths.configs(),
+        paths.output(), paths.rejects());
     // Unique per attempt: a retried YARN attempt keeps its application id.
     String runId = spark.sparkContext().applicationId() + "-"
         + UUID.randomUUID().toString().substring(0, 8);
-    OutputPublisher output = dataset("output", settings.output(), runId, hadoop);
+    OutputPublisher output = dataset("output", paths.output(), runId, hadoop);
     OutputPublisher rejectsOut = rejectsInOutput != null ? null
-        : dataset("rejects", settings.rejects(), runId, hadoop);
+        : dataset("rejects", paths.rejects(), runId, hadoop);
     try (Publication publication = new Publication(hadoop, runId, rejectsOut == null
         ? List.of(output) : List.of(rejectsOut, output))) {
       publication.prepare();
@@ -79,12 +81,13 @@ public final class ReconcileJob {
       String rejectsInOutput, long start) {
     HypernetConfigs configs;
     try {
-      configs = HypernetConfigs.read(spark, settings.configs());
+      configs = HypernetConfigs.read(spark, paths.configs());
     } catch (InvalidConfigsException e) {
       throw new JobFailure(JobFailure.INVALID_INPUT, e.getMessage(), e);
     }
-    Dataset<Row> input = ParquetInputs.readVectors(spark, settings.input());
-    long rowsIn = ParquetInputs.rowCount(spark, input, settings.input());
+    Dataset<Row> input = ParquetInputs.readVectors(spark, paths.inputs());
+    long rowsIn = ParquetInputs.rowCount(spark, input, paths.inputs());
+    String inputs = String.join(", ", paths.inputs());
     phase("read_inputs");
 
     try (Reconciliation result = reconcile(input, configs)) {
@@ -92,18 +95,20 @@ public final class ReconcileJob {
       String rejectsPath = rejectsOut == null ? output.staging(rejectsInOutput)
           : rejectsOut.staging();
       try {
-        LOG.info("reconciling {} rows of {} into {}", rowsIn, settings.input(), output.target());
+        LOG.info("reconciling {} rows of {} into {}", rowsIn, inputs, output.target());
         WrittenRows writtenByTasks = null; // the stock writer's output is counted from its files
         ProgressListener progress = new ProgressListener(rowsIn,
             ReconcileMetrics.ROWS_ACCUMULATORS, 10_000);
         spark.sparkContext().addSparkListener(progress);
         try {
-          if (settings.writer() == RunSettings.Writer.BULK) {
-            writtenByTasks = result.writeParquet(output.staging(), settings.compression(),
-                spark.sparkContext().hadoopConfiguration());
+          RunSettings.Output format = settings.output();
+          if (format.writer() == RunSettings.Writer.BULK) {
+            writtenByTasks = result.writeParquet(output.staging(), format.compression(),
+                format.maxRowsPerFile(), spark.sparkContext().hadoopConfiguration());
           } else {
             result.reconciled().write()
-                .option("compression", codecName(settings.compression().keys()))
+                .option("compression", codecName(format.compression().keys()))
+                .option("maxRecordsPerFile", format.maxRowsPerFile())
                 .parquet(output.staging());
           }
         } finally {
@@ -128,7 +133,7 @@ public final class ReconcileJob {
       } catch (IOException e) {
         throw new JobFailure(1, "writing " + output.target() + " failed: " + e.getMessage(), e);
       } catch (Exception e) { // Spark rethrows its checked SparkException undeclared
-        throw ParquetInputs.unreadableInputOr(e, "input", settings.input());
+        throw ParquetInputs.unreadableInputOr(e, "input", paths.inputs());
       }
     }
   }
@@ -138,7 +143,7 @@ public final class ReconcileJob {
     Path target = new Path(path);
     try {
       return new OutputPublisher(role, target.getFileSystem(hadoop), target, runId,
-          settings.mode());
+          settings.output().mode());
     } catch (IOException e) {
       throw new JobFailure(JobFailure.INVALID_INPUT, role + " path " + path
           + " cannot be used: " + e.getMessage(), e);
@@ -153,10 +158,11 @@ public final class ReconcileJob {
     } catch (InvalidConfigsException e) {
       throw new JobFailure(JobFailure.INVALID_INPUT, e.getMessage(), e);
     } catch (UnreadableWeightsException e) {
-      throw new JobFailure(JobFailure.INVALID_INPUT, "configs " + settings.configs() + ", "
+      throw new JobFailure(JobFailure.INVALID_INPUT, "configs " + paths.configs() + ", "
           + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      throw JobFailure.invalidInput("input " + settings.input() + ": " + e.getMessage());
+      throw JobFailure.invalidInput("input " + String.join(", ", paths.inputs()) + ": "
+          + e.getMessage());
     }
   }
 
@@ -165,15 +171,15 @@ public final class ReconcileJob {
       String rejectsPath, Reconciliation result, long start) {
     phase("accounting");
     durations.put("total", (System.nanoTime() - start) / 1_000_000);
-    RunReport report = new RunReport("succeeded", spark.sparkContext().applicationId(),
-        spark.sparkContext().master(), settings.input(), settings.configs(), outputPath,
-        rejectsPath,
-        settings.options().engine().label(), result.metrics().engines(),
-        result.metrics().enginesByStage(), result.metrics().gpuByStage(),
-        settings.options().batchSize(), writerLabel(), rowsIn,
-        counts.written(), counts.rejected(), counts.rejectedByReason(), counts.perConfig(),
-        counts.duplicates(), result.configurations(), result.invalidConfigs(),
-        new LinkedHashMap<>(durations));
+    RunReport report = RunReport.builder().status("succeeded")
+        .application(spark.sparkContext().applicationId(), spark.sparkContext().master())
+        .paths(paths.inputs(), paths.configs(), outputPath, rejectsPath)
+        .engines(settings.options().engine().label(), result.metrics().engines(),
+            result.metrics().enginesByStage(), result.metrics().gpuByStage())
+        .writing(settings.options().batchSize(), writerLabel())
+        .rows(rowsIn, counts)
+        .configurations(result.configurations(), result.invalidConfigs())
+        .durationsMs(new LinkedHashMap<>(durations)).build();
     if (!report.accountingHolds()) {
       throw new JobFailure(1, "accounting failed: " + rowsIn + " rows in, "
           + counts.written() + " written + " + counts.rejected() + " rejected in the files, "
@@ -183,7 +189,7 @@ public final class ReconcileJob {
   }
 
   private void enforcePolicies(RunReport report, StagedCounts counts) {
-    if (settings.failOnBadRow() && report.duplicates().keys() > 0) {
+    if (settings.badRows().failOnBadRow() && report.duplicates().keys() > 0) {
       throw new JobFailure(JobFailure.POLICY_VIOLATION, report.duplicates().keys()
           + " id(s) occur more than once within a configuration under --on-bad-row fail, e.g. "
           + report.duplicates().examples().get(0) + "; nothing was published");
@@ -191,26 +197,27 @@ public final class ReconcileJob {
     if (report.rowsRejected() == 0) {
       return;
     }
-    if (settings.failOnBadRow()) {
+    if (settings.badRows().failOnBadRow()) {
       throw new JobFailure(JobFailure.POLICY_VIOLATION, report.rowsRejected()
           + " bad row(s) under --on-bad-row fail " + report.rejectedByReason() + ", e.g. "
           + counts.firstReject() + "; nothing was published");
     }
     double fraction = (double) report.rowsRejected() / report.rowsIn();
-    if (fraction > settings.maxRejectFraction()) {
+    if (fraction > settings.badRows().maxRejectFraction()) {
       throw new JobFailure(JobFailure.POLICY_VIOLATION, String.format(java.util.Locale.ROOT,
           "%d of %d rows rejected (%.4f) exceeds --max-reject-fraction %s %s, e.g. %s; "
               + "nothing was published", report.rowsRejected(), report.rowsIn(), fraction,
-          settings.maxRejectFraction(), report.rejectedByReason(), counts.firstReject()));
+          settings.badRows().maxRejectFraction(), report.rejectedByReason(), counts.firstReject()));
     }
   }
 
   /** The report's writer: "bulk/snappy, W uncompressed", or "spark/snappy" (one codec). */
   private String writerLabel() {
-    String label = settings.writer().name().toLowerCase(Locale.ROOT) + "/"
-        + codecName(settings.compression().keys());
-    return settings.writer() == RunSettings.Writer.BULK
-        ? label + ", W " + codecName(settings.compression().w()) : label;
+    RunSettings.Output format = settings.output();
+    String label = format.writer().name().toLowerCase(Locale.ROOT) + "/"
+        + codecName(format.compression().keys());
+    return format.writer() == RunSettings.Writer.BULK
+        ? label + ", W " + codecName(format.compression().w()) : label;
   }
 
   private static String codecName(CompressionCodecName codec) {

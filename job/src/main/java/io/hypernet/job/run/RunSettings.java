@@ -3,32 +3,64 @@ package io.hypernet.job.run;
 import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.spark.ReconcileOptions;
+import java.util.List;
 
 /**
- * Everything one reconciliation run needs, as given on the command line.
+ * Everything one reconciliation run needs, as given on the command line, in four parts: where
+ * the data is, how rows are reconciled, how the output is written, and what bad rows may do.
  *
- * @param rejects where rejected rows go; null means {@code <output>/_rejects}; checked against
- *     the other paths by {@link io.hypernet.job.io.PathGuard}
- * @param maxRejectFraction fail (exit 3) when rejected/in exceeds it; 1.0 never fails
- * @param failOnBadRow fail (exit 3, nothing published) when any row was rejected or an id occurs
- *     twice in a configuration
  * @param maxWeightsBytes the per-configuration weight budget; 0 means the driver's default
- * @param writer how the output Parquet is written
- * @param compression the output's codecs: the key columns' and W's with the bulk writer; Spark's
- *     writer has one codec for every column, the keys' (the rejects use Spark's default)
  */
-public record RunSettings(
-    String input,
-    String configs,
-    String output,
-    String rejects,
-    ReconcileOptions options,
-    OutputPublisher.Mode mode,
-    boolean failOnBadRow,
-    double maxRejectFraction,
-    long maxWeightsBytes,
-    Writer writer,
-    OutputCodecs compression) {
+public record RunSettings(Paths paths, ReconcileOptions options, Output output, BadRows badRows,
+    long maxWeightsBytes) {
+
+  /**
+   * The run's datasets.
+   *
+   * @param inputs what {@code spark.read.parquet} is given: paths and globs, one dataset
+   * @param rejects where rejected rows go; null means {@code <output>/_rejects}; checked against
+   *     the other paths by {@link io.hypernet.job.io.PathGuard}
+   */
+  public record Paths(List<String> inputs, String configs, String output, String rejects) {
+    public Paths {
+      inputs = List.copyOf(inputs);
+      if (inputs.isEmpty()) {
+        throw new IllegalArgumentException("at least one input path is needed");
+      }
+    }
+  }
+
+  /**
+   * How the output is written and published.
+   *
+   * @param compression the output's codecs: the key columns' and W's with the bulk writer;
+   *     Spark's writer has one codec for every column, the keys' (the rejects use Spark's default)
+   * @param maxRowsPerFile each output file holds at most this many rows; 0: no limit (one file
+   *     per partition)
+   */
+  public record Output(OutputPublisher.Mode mode, Writer writer, OutputCodecs compression,
+      long maxRowsPerFile) {
+    /** 1 GiB files at the default sizes (n·D = 4096 floats: 16 KiB of W per row). */
+    public static final long DEFAULT_MAX_ROWS_PER_FILE = 65_536;
+
+    /** Replaces an existing output, with the default file size. */
+    public static Output overwriting(Writer writer, OutputCodecs compression) {
+      return new Output(OutputPublisher.Mode.OVERWRITE, writer, compression,
+          DEFAULT_MAX_ROWS_PER_FILE);
+    }
+  }
+
+  /**
+   * What bad rows may do.
+   *
+   * @param failOnBadRow fail (exit 3, nothing published) when any row was rejected or an id
+   *     occurs twice in a configuration
+   * @param maxRejectFraction fail (exit 3) when rejected/in exceeds it; 1.0 never fails
+   */
+  public record BadRows(boolean failOnBadRow, double maxRejectFraction) {
+    /** Every bad row goes to the rejects and the run succeeds. */
+    public static final BadRows REJECT = new BadRows(false, 1.0);
+  }
 
   /** The output writer: the project's bulk writer, or Spark's stock one (same files). */
   public enum Writer { BULK, SPARK }

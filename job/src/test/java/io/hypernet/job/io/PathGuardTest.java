@@ -9,6 +9,7 @@ import io.hypernet.job.failure.JobFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,9 +32,9 @@ class PathGuardTest {
 
   @Test
   void anOutputOutsideTheInputsIsAccepted() {
-    assertEquals("_rejects", guard.check(in, configs, dir + "/out", null));
-    assertNull(guard.check(in, configs, dir + "/out", dir + "/rejects"));
-    assertNull(guard.check(in, configs, dir + "/d/w-out", dir + "/d/w-rejects"),
+    assertEquals("_rejects", guard.check(List.of(in), configs, dir + "/out", null));
+    assertNull(guard.check(List.of(in), configs, dir + "/out", dir + "/rejects"));
+    assertNull(guard.check(List.of(in), configs, dir + "/d/w-out", dir + "/d/w-rejects"),
         "a name that merely starts like the input's is another path");
   }
 
@@ -67,8 +68,8 @@ class PathGuardTest {
   @Test
   void rejectsInsideTheOutputArePublishedWithItUnderAHiddenName() {
     String out = dir + "/out";
-    assertEquals("_bad", guard.check(in, configs, out, out + "/_bad"));
-    assertEquals("_bad/rows", guard.check(in, configs, out, out + "/_bad/rows/"));
+    assertEquals("_bad", guard.check(List.of(in), configs, out, out + "/_bad"));
+    assertEquals("_bad/rows", guard.check(List.of(in), configs, out, out + "/_bad/rows/"));
     refused(in, configs, out, out + "/bad", "--rejects " + out + "/bad",
         "name Spark would read as part of the output dataset");
   }
@@ -82,10 +83,25 @@ class PathGuardTest {
         "publish of");
   }
 
+  /** Each of several inputs is checked, and a glob as every path it matches now. */
+  @Test
+  void everyInputAndEveryMatchOfAGlobIsChecked() throws IOException {
+    String other = Files.createDirectories(dir.resolve("e/w")).toString();
+    assertNull(guard.check(List.of(in, other, dir + "/*/w"), configs, dir + "/out",
+        dir + "/rejects"));
+    refused(in + ";" + other, configs, other + "/out", null, "--input " + other,
+        "is inside or above it");
+    refused(in + ";" + dir + "/*/w", configs, other, null, "--input " + dir + "/*/w",
+        "--output " + other, "is the same path");
+    refused(dir + "/{d,e}/w", configs, dir + "/out", other + "/bad", "--rejects",
+        "--input " + dir + "/{d,e}/w");
+  }
+
+  /** Inputs separated by ';'. */
   private void refused(String input, String conf, String output, String rejects,
       String... fragments) {
     JobFailure failure = assertThrows(JobFailure.class,
-        () -> guard.check(input, conf, output, rejects), output + " / " + rejects);
+        () -> guard.check(List.of(input.split(";")), conf, output, rejects), output + " / " + rejects);
     assertEquals(JobFailure.INVALID_INPUT, failure.exitCode());
     for (String fragment : fragments) {
       assertTrue(failure.getMessage().contains(fragment), failure.getMessage());

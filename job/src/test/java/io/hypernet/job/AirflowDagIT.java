@@ -1,0 +1,162 @@
+package io.hypernet.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hypernet.job.report.RunReport;
+import io.hypernet.testing.LocalSpark;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * conf/airflow/hypernet_reconcile_dag.py as far as it can be checked without Airflow: the file
+ * compiles; src/test/python/render_airflow_dag.py imports it with stub airflow modules, renders
+ * the operator's templated fields with jinja2 for one logical date and prints the spark-submit
+ * command the provider's hook would run; that exact command then runs on local Spark, twice
+ * (a retry after a successful publish), against sample data laid out for that date.
+ */
+class AirflowDagIT {
+  private static final Path DAG = Launcher.ROOT.resolve("conf/airflow/hypernet_reconcile_dag.py");
+  private static final String DS = "2026-11-29";
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void theDagsSparkSubmitCommandRunsAndItsRetryIsIdempotent() throws Exception {
+    // Bytecode goes to the temp dir, not next to the DAG in the source tree.
+    Map<String, String> python = Map.of("PYTHONPYCACHEPREFIX", dir.resolve("pycache").toString());
+    assumeTrue(pythonInstalled(), "python3 is not installed: the DAG cannot be checked here");
+    assertEquals(0, run(List.of("python3", "-m", "py_compile", DAG.toString()), python,
+        "compile.log"), Files.readString(dir.resolve("compile.log")));
+    if (run(List.of("python3", "-c", "import jinja2"), python, "jinja2.log") != 0) {
+      assertEquals(0, run(List.of("python3", "-m", "pip", "install", "--quiet", "jinja2"),
+          python, "pip.log"), Files.readString(dir.resolve("pip.log")));
+    }
+
+    Path data = dir.resolve("data");
+    CliRunner.Result generated = CliRunner.run("generate", "--rows", "600", "--configs", "2",
+        "--l", "8", "--n", "4", "--D", "16", "--bad-rows", "3", "--out", dir + "/sample",
+        "--master", "local[1]");
+    assertEquals(0, generated.exitCode(), generated.toString());
+    Files.createDirectories(data.resolve("w"));
+    Files.move(dir.resolve("sample/w"), data.resolve("w/ds=" + DS));
+    Files.move(dir.resolve("sample/configs"), data.resolve("configs"));
+
+    Map<String, String> deployment = new java.util.HashMap<>(python);
+    deployment.put("HYPERNET_JAR", SparkHome.applicationJar().toString());
+    deployment.put("HYPERNET_DATA", data.toString());
+    assertEquals(0, run(List.of("python3", SparkHome.JOB.resolve(
+        "src/test/python/render_airflow_dag.py").toString(), DAG.toString(), "reconcile", DS,
+        "local[2]"), deployment, "render.json"), Files.readString(dir.resolve("render.json")));
+    JsonNode rendered = new ObjectMapper().readTree(dir.resolve("render.json").toFile());
+    assertTrue(rendered.get("retries").asInt() > 0, rendered.toString());
+    List<String> command = new ArrayList<>();
+    rendered.get("command").forEach(arg -> command.add(arg.asText()));
+    String output = data + "/W/ds=" + DS;
+    assertEquals("spark-submit", command.get(0));
+    assertTrue(String.join(" ", command).contains("--output " + output + " --mode overwrite"),
+        command.toString());
+    assertTrue(command.contains("hypernet-reconcile-" + DS), command.toString());
+
+    // Through env, so that "spark-submit" is looked up on the PATH given to the command.
+    command.add(0, "env");
+    Map<String, String> submit = sparkSubmitOnPath();
+    assertEquals(0, run(command, submit, "first.log"), Files.readString(dir.resolve("first.log")));
+    RunReport first = RunReport.fromJson(Files.readString(Path.of(output, "_report.json")));
+    assertEquals(600, first.rowsIn());
+    assertEquals(597, first.rowsWritten());
+    assertEquals(List.of("jvm/cpu"), first.engines(), "the DAG's Java options reached the JVM");
+    long firstFiles = parquetFiles(output);
+
+    // The retry Airflow makes when a task fails after the publish (e.g. the worker was lost).
+    assertEquals(0, run(command, submit, "retry.log"), Files.readString(dir.resolve("retry.log")));
+    RunReport retry = RunReport.fromJson(Files.readString(Path.of(output, "_report.json")));
+    assertEquals(597, retry.rowsWritten());
+    assertEquals(firstFiles, parquetFiles(output));
+    assertTrue(Files.readString(data.resolve("W/_last_run/ds=" + DS + ".report.json"))
+        .contains("\"status\" : \"succeeded\""));
+    SparkSession spark = LocalSpark.start("local[1]");
+    try {
+      assertEquals(597, spark.read().parquet(output).count(), "replaced, not appended");
+      assertEquals(597, spark.read().parquet(output).select("config_id", "id").distinct()
+          .count());
+      assertEquals(597, spark.read().parquet(data + "/W").count(),
+          "readers of W/ see the partition and skip the last-run report");
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /**
+   * A SPARK_HOME of Spark's jars whose bin/spark-submit does what Spark's does: its launcher
+   * builds the driver's java command (--driver-memory, spark.driver.extraJavaOptions, the Java
+   * 17 module flags), which then runs; first on the PATH, as the hook calls "spark-submit".
+   */
+  private Map<String, String> sparkSubmitOnPath() throws IOException {
+    Path home = SparkHome.create(dir);
+    Path bin = Files.createDirectories(home.resolve("bin"));
+    Path script = bin.resolve("spark-submit");
+    Files.writeString(script, String.join("\n",
+        "#!/usr/bin/env bash",
+        "# Spark's bin/spark-class: the launcher prints a NUL line, then the command NUL-separated",
+        "CMD=()",
+        "DELIM=$'\\n'",
+        "STARTED=false",
+        "while IFS= read -d \"$DELIM\" -r ARG; do",
+        "  if [ \"$STARTED\" = true ]; then CMD+=(\"$ARG\");",
+        "  elif [ -z \"$ARG\" ]; then DELIM=''; STARTED=true; # the NUL line, NUL dropped",
+        "  else echo \"$ARG\"; fi",
+        "done < <(\"$JAVA_HOME/bin/java\" -Xmx128m -cp \"$SPARK_HOME/jars/*\" "
+            + "org.apache.spark.launcher.Main org.apache.spark.deploy.SparkSubmit \"$@\"; "
+            + "printf '%d\\0' $?)",
+        "LAST=$((${#CMD[@]} - 1))",
+        "[ \"${CMD[$LAST]}\" = 0 ] || exit \"${CMD[$LAST]}\"",
+        "exec \"${CMD[@]:0:$LAST}\"", ""), StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return Map.of("PATH", bin + ":" + System.getenv("PATH"), "SPARK_HOME", home.toString(),
+        "JAVA_HOME", System.getProperty("java.home"), "SPARK_SCALA_VERSION", "2.12",
+        "SPARK_LOCAL_IP", "127.0.0.1");
+  }
+
+  private static boolean pythonInstalled() throws InterruptedException {
+    try {
+      return new ProcessBuilder("python3", "--version").start().waitFor() == 0;
+    } catch (IOException notFound) {
+      return false;
+    }
+  }
+
+  /** Runs a command with extra environment, its output in dir/log; returns its exit code. */
+  private int run(List<String> command, Map<String, String> env, String log)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(log).toFile());
+    pb.environment().putAll(env);
+    Process process = pb.start();
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError(command + " timed out:\n" + Files.readString(dir.resolve(log)));
+    }
+    return process.exitValue();
+  }
+
+  private static long parquetFiles(String output) throws IOException {
+    try (var files = Files.list(Path.of(output))) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
+    }
+  }
+}
