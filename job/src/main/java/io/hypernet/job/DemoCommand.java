@@ -7,6 +7,7 @@ import io.hypernet.job.run.RunSettings;
 import io.hypernet.job.sample.SampleData;
 import io.hypernet.spark.ReconcileOptions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -46,7 +47,8 @@ final class DemoCommand implements Callable<Integer> {
       String input = dir + "/input";
       SampleData.write(spark, new SampleData.Spec(rows, 3, 64, 32, 128, 128, 42, 12, 4), input);
       RunSettings settings = new RunSettings(
-          new RunSettings.Paths(List.of(input + "/w"), input + "/configs", dir + "/W", null),
+          new RunSettings.Paths(List.of(input + "/w"), input + "/configs", Map.of(), dir + "/W",
+              null),
           ReconcileOptions.defaults().withEngine(engine.kind),
           RunSettings.Output.overwriting(RunSettings.Writer.BULK, OutputCodecs.DEFAULT),
           RunSettings.BadRows.REJECT, 0);

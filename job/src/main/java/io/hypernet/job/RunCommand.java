@@ -12,6 +12,7 @@ import io.hypernet.spark.ReconcileOptions;
 import io.hypernet.text.BoundedText;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -112,6 +113,11 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--w-column", defaultValue = "w", paramLabel = "NAME") String wColumn;
 
+  @Option(names = "--configs-column", paramLabel = "COLUMN=NAME",
+      description = "The configurations table's name for one of its columns, e.g. "
+          + "config_id=cfg (repeatable).")
+  Map<String, String> configColumns = Map.of();
+
   @Option(names = "--max-weights-mb", defaultValue = "0", paramLabel = "MB",
       description = "Largest hypernet to build; default a quarter of the driver "
           + "heap, at most 2048.")
@@ -170,9 +176,11 @@ final class RunCommand implements Callable<Integer> {
     }
     OutputCodecs codecs = new OutputCodecs(compression.parquet(),
         wCompression == null ? OutputCodecs.DEFAULT.w() : wCompression.parquet());
-    return new RunSettings(new RunSettings.Paths(inputPaths(), configs, output, rejects),
+    return new RunSettings(
+        new RunSettings.Paths(inputPaths(), configs, configColumns, output, rejects),
         options, new RunSettings.Output(mode, writer, codecs, maxRowsPerFile),
-        new RunSettings.BadRows(onBadRow == BadRowPolicy.FAIL, maxRejectFraction), maxWeightsMb << 20);
+        new RunSettings.BadRows(onBadRow == BadRowPolicy.FAIL, maxRejectFraction),
+        maxWeightsMb << 20);
   }
 
   /** Every --input value split at its commas, except those inside a glob's braces. */

@@ -129,6 +129,27 @@ class CliTest {
     assertTrue(r.err().contains("required column 'l' is missing"), r.err());
   }
 
+  /** Configuration columns named otherwise are mapped with --configs-column, as input's are. */
+  @Test
+  void configurationColumnsAreMappedByName() {
+    SparkSession spark = LocalSpark.start("local[1]");
+    try {
+      spark.read().parquet(dir + "/in/configs").withColumnRenamed("config_id", "cfg")
+          .withColumnRenamed("l", "length").write().parquet(dir + "/configs-renamed");
+    } finally {
+      spark.stop();
+    }
+    CliRunner.Result r = CliRunner.run("run", "--input", dir + "/in/w", "--configs",
+        dir + "/configs-renamed", "--output", dir + "/o-mapped", "--master", "local[1]",
+        "--engine", "jvm", "--configs-column", "config_id=cfg", "--configs-column", "l=length");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("400 rows in, 396 written, 4 rejected"), r.out());
+    r = CliRunner.run("run", "--input", dir + "/in/w", "--configs", dir + "/configs-renamed",
+        "--output", dir + "/o-unmapped", "--master", "local[1]");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("required column 'config_id' is missing"), r.err());
+  }
+
   @Test
   void existingOutputIsAnErrorUnlessOverwriteIsAsked() throws Exception {
     String output = dir + "/o-exists";

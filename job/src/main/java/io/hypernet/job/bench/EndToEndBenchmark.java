@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.SizeLimits;
 import io.hypernet.io.OutputCodecs;
-import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.run.ReconcileJob;
 import io.hypernet.job.run.RunSettings;
@@ -24,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -265,7 +265,8 @@ public final class EndToEndBenchmark {
   static RunReport runJob(SparkSession spark, String input, String output,
       RunSettings.Writer writer, OutputCodecs codecs, ReconcileOptions options) {
     return new ReconcileJob(spark, new RunSettings(
-        new RunSettings.Paths(List.of(input + "/w"), input + "/configs", output, null), options,
+        new RunSettings.Paths(List.of(input + "/w"), input + "/configs", Map.of(), output, null),
+        options,
         RunSettings.Output.overwriting(writer, codecs), RunSettings.BadRows.REJECT, 0)).run();
   }
 

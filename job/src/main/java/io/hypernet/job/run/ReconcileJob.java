@@ -81,7 +81,7 @@ public final class ReconcileJob {
       String rejectsInOutput, long start) {
     HypernetConfigs configs;
     try {
-      configs = HypernetConfigs.read(spark, paths.configs());
+      configs = HypernetConfigs.read(spark, paths.configs(), paths.configColumns());
     } catch (InvalidConfigsException e) {
       throw new JobFailure(JobFailure.INVALID_INPUT, e.getMessage(), e);
     }

@@ -4,6 +4,7 @@ import io.hypernet.io.OutputCodecs;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.spark.ReconcileOptions;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything one reconciliation run needs, as given on the command line, in four parts: where
@@ -18,12 +19,15 @@ public record RunSettings(Paths paths, ReconcileOptions options, Output output, 
    * The run's datasets.
    *
    * @param inputs what {@code spark.read.parquet} is given: paths and globs, one dataset
+   * @param configColumns the configurations table's name of each column named differently
    * @param rejects where rejected rows go; null means {@code <output>/_rejects}; checked against
    *     the other paths by {@link io.hypernet.job.io.PathGuard}
    */
-  public record Paths(List<String> inputs, String configs, String output, String rejects) {
+  public record Paths(List<String> inputs, String configs, Map<String, String> configColumns,
+      String output, String rejects) {
     public Paths {
       inputs = List.copyOf(inputs);
+      configColumns = Map.copyOf(configColumns);
       if (inputs.isEmpty()) {
         throw new IllegalArgumentException("at least one input path is needed");
       }
