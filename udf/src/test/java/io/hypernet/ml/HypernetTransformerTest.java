@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hypernet.spark.HypernetConfigs;
 import io.hypernet.spark.InputSchemaException;
 import io.hypernet.testing.LocalSpark;
+import io.hypernet.testing.RandomVectors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -58,16 +59,8 @@ class HypernetTransformerTest {
         .add("user", DataTypes.LongType)
         .add("cfg", DataTypes.StringType)
         .add("features", DataTypes.createArrayType(DataTypes.DoubleType));
-    Random random = new Random(1);
-    List<Row> rows = new ArrayList<>();
-    for (long i = 0; i < 30; i++) {
-      String cfg = i % 3 == 0 ? "wide" : "small";
-      Double[] w = new Double[cfg.equals("wide") ? 5 : 4];
-      for (int j = 0; j < w.length; j++) {
-        w[j] = random.nextGaussian();
-      }
-      rows.add(RowFactory.create(i, cfg, w));
-    }
+    List<Row> rows = new ArrayList<>(RandomVectors.rows(30, 1, List.of("wide", "small", "small"),
+        Map.of("wide", 5, "small", 4), i -> i, false));
     rows.add(RowFactory.create(99L, "small", new Double[] {1.0}));
     return spark.createDataFrame(rows, schema);
   }

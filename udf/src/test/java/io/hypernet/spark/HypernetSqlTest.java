@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypernet.testing.Float64Reference;
 import io.hypernet.testing.LocalSpark;
+import io.hypernet.testing.RandomVectors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -51,16 +51,8 @@ class HypernetSqlTest {
         .add("id", DataTypes.LongType)
         .add("config_id", DataTypes.StringType)
         .add("w", DataTypes.createArrayType(DataTypes.DoubleType));
-    Random random = new Random(9);
-    List<Row> rows = new ArrayList<>();
-    for (long i = 0; i < 24; i++) {
-      String config = i % 2 == 0 ? "a" : "b";
-      Double[] w = new Double[config.equals("a") ? 5 : 3];
-      for (int j = 0; j < w.length; j++) {
-        w[j] = random.nextGaussian();
-      }
-      rows.add(RowFactory.create(i, config, w));
-    }
+    List<Row> rows = new ArrayList<>(RandomVectors.rows(24, 9, List.of("a", "b"),
+        Map.of("a", 5, "b", 3), i -> i, false));
     rows.add(RowFactory.create(100L, null, new Double[] {1.0, 2.0, 3.0}));
     rows.add(RowFactory.create(101L, "zzz", new Double[] {1.0}));
     rows.add(RowFactory.create(102L, "bad", new Double[] {1.0, 2.0, 3.0}));

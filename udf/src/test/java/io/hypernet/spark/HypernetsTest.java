@@ -9,13 +9,13 @@ import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.SizeLimits;
 import io.hypernet.testing.Float64Reference;
 import io.hypernet.testing.LocalSpark;
+import io.hypernet.testing.RandomVectors;
 import io.hypernet.weights.HypernetWeights;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -61,16 +61,8 @@ class HypernetsTest {
         .add("label", DataTypes.StringType)
         .add("config_id", DataTypes.StringType)
         .add("w", DataTypes.createArrayType(DataTypes.FloatType));
-    Random random = new Random(3);
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      String config = i % 2 == 0 ? "a" : "b";
-      Float[] w = new Float[config.equals("a") ? 6 : 3];
-      for (int j = 0; j < w.length; j++) {
-        w[j] = (float) random.nextGaussian();
-      }
-      rows.add(RowFactory.create("row-" + i, config, w));
-    }
+    List<Row> rows = new ArrayList<>(RandomVectors.rows(40, 3, List.of("a", "b"),
+        Map.of("a", 6, "b", 3), i -> "row-" + i, true));
     rows.add(RowFactory.create("unknown", "zzz", new Float[] {1f}));
     rows.add(RowFactory.create("invalid", "bad", new Float[] {1f, 2f, 3f}));
     return spark.createDataFrame(rows, schema).repartition(3);
