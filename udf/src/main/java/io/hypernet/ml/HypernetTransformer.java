@@ -144,7 +144,6 @@ public final class HypernetTransformer extends Transformer implements MLWritable
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
     return Hypernets.withW(dataset.toDF(), requireConfigs(), options(), $(outputCol),
         badRows());
   }

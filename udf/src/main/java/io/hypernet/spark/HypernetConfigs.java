@@ -107,7 +107,7 @@ public final class HypernetConfigs implements Serializable {
         throw (InvalidConfigsException) e;
       }
       throw new InvalidConfigsException("configs path " + path + " is not readable Parquet: "
-          + firstLine(e), e);
+          + BoundedText.firstLine(e), e);
     }
     return new HypernetConfigs(rows, path, directoryOf(hadoop, path));
   }
@@ -297,12 +297,6 @@ public final class HypernetConfigs implements Serializable {
       throw new InvalidConfigsException("configs path " + path + " cannot be read: "
           + e.getMessage(), e);
     }
-  }
-
-  private static String firstLine(Throwable e) {
-    String message = String.valueOf(e.getMessage());
-    int newline = message.indexOf('\n');
-    return BoundedText.of(newline < 0 ? message : message.substring(0, newline));
   }
 
   private static boolean has(Group r, String column) {

@@ -52,6 +52,9 @@ public final class HypernetSql {
     /** By config_id: small (one entry per configuration), and needed where tasks run. */
     private final Map<String, HypernetConfig> valid;
     private final Map<String, String> invalid = new HashMap<>();
+    /** This executor's cache and engine, looked up once per deserialized copy, not per row. */
+    private transient ExecutorReconcilers cache;
+    private transient ReconciliationEngine engine;
 
     RowReconciler(HypernetCatalog catalog, ReconcileOptions options) {
       this.catalog = catalog;
@@ -69,8 +72,10 @@ public final class HypernetSql {
       HypernetConfig config = valid.get(configId);
       float[] in = floats(w);
       float[] out = new float[config.outputSize()];
-      ExecutorReconcilers cache = ExecutorReconcilers.get();
-      ReconciliationEngine engine = cache.engine(options.engine(), -1);
+      if (cache == null) {
+        cache = ExecutorReconcilers.get();
+        engine = cache.engine(options.engine(), -1);
+      }
       HypernetRecipe recipe = catalog.recipe(configId);
       try (ExecutorReconcilers.Lease lease =
           cache.lease(engine, config, () -> catalog.weights(recipe))) {

@@ -32,6 +32,13 @@ public final class BoundedText {
     return text.substring(0, cut) + suffix(total - MAX_CHARS);
   }
 
+  /** The first line of an exception's message, bounded: what one-line errors quote of a cause. */
+  public static String firstLine(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    return of(newline < 0 ? message : message.substring(0, newline));
+  }
+
   /** What follows the kept characters: "… (N more characters)". */
   public static String suffix(long more) {
     return "… (" + more + " more characters)";

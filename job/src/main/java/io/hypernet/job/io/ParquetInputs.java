@@ -84,7 +84,7 @@ public final class ParquetInputs {
     JobFailure failure = unreadableInputOr(e, what, paths);
     return failure.exitCode() == JobFailure.INVALID_INPUT ? failure
         : new JobFailure(JobFailure.INVALID_INPUT, what + " " + described(paths)
-            + " is not readable Parquet: " + firstLine(e), e);
+            + " is not readable Parquet: " + BoundedText.firstLine(e), e);
   }
 
   /** "path p", or "paths p1, p2" for several. */
@@ -121,15 +121,15 @@ public final class ParquetInputs {
       }
     }
     if (culprit == null) {
-      return new JobFailure(1, "failed: " + firstLine(e), e);
+      return new JobFailure(1, "failed: " + BoundedText.firstLine(e), e);
     }
     String path = paths.stream().filter(p -> namesFileUnder(e, p)).findFirst().orElse(null);
     if (path == null) {
       return new JobFailure(1, "failed reading a file that is not under the " + what + " "
-          + described(paths) + ": " + firstLine(culprit), e);
+          + described(paths) + ": " + BoundedText.firstLine(culprit), e);
     }
     return new JobFailure(JobFailure.INVALID_INPUT, what + " path " + path
-        + " holds a corrupt or truncated Parquet file: " + firstLine(culprit), e);
+        + " holds a corrupt or truncated Parquet file: " + BoundedText.firstLine(culprit), e);
   }
 
   /**
@@ -150,11 +150,5 @@ public final class ParquetInputs {
       }
     }
     return false;
-  }
-
-  static String firstLine(Throwable e) {
-    String message = String.valueOf(e.getMessage());
-    int newline = message.indexOf('\n');
-    return BoundedText.of(newline < 0 ? message : message.substring(0, newline));
   }
 }
