@@ -71,6 +71,17 @@ class InputsAndOutputFilesTest {
     assertTrue(report.accountingHolds());
   }
 
+  /** The same file through two inputs would be read twice: refused before any work. */
+  @Test
+  void overlappingInputsAreExitTwoNamingTheFile() {
+    String output = dir + "/o-overlap";
+    CliRunner.Result r = run(output, "--input", dir + "/a," + dir + "/a/*.parquet");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("input paths " + dir + "/a and " + dir + "/a/*.parquet both name"),
+        r.err());
+    assertFalse(Files.exists(Path.of(output)));
+  }
+
   @Test
   void aMissingInputAmongSeveralIsExitTwoNamingItAndReportedBesideTheOutput()
       throws IOException {

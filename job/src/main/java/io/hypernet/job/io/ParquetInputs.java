@@ -5,7 +5,9 @@ import io.hypernet.spark.ParquetFooters;
 import io.hypernet.text.BoundedText;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -53,6 +55,8 @@ public final class ParquetInputs {
   private static InputFiles read(SparkSession spark, List<String> paths, String what) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<FileStatus> files = new ArrayList<>();
+    // Spark reads a file named by two paths twice; the footer count would then not balance.
+    Map<Path, String> matchedBy = new HashMap<>();
     for (String path : paths) {
       try {
         Path p = new Path(path);
@@ -64,6 +68,13 @@ public final class ParquetInputs {
         List<FileStatus> found = ParquetFooters.dataFiles(fs, matches);
         if (found.isEmpty()) {
           throw JobFailure.invalidInput(what + " path " + path + " holds no Parquet files");
+        }
+        for (FileStatus file : found) {
+          String earlier = matchedBy.putIfAbsent(file.getPath(), path);
+          if (earlier != null) {
+            throw JobFailure.invalidInput(what + " paths " + earlier + " and " + path
+                + " both name " + file.getPath() + "; Spark would read its rows twice");
+          }
         }
         files.addAll(found);
       } catch (IOException | IllegalArgumentException e) {
