@@ -30,7 +30,7 @@ public final class HypernetCli {
     // was reported"). Returning lets it record SUCCEEDED; a SparkUserAppException is what it
     // turns into FAILED with this exit code ("User application exited with status N").
     if (code != 0) {
-      throw new SparkUserAppException(code);
+      throw UserAppExit.exception(code);
     }
   }
 

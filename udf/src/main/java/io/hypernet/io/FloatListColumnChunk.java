@@ -1,7 +1,6 @@
 package io.hypernet.io;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.parquet.bytes.BytesInput;
@@ -34,8 +33,8 @@ final class FloatListColumnChunk {
   /** The levels of the page being written: both lengths, repetition and definition levels. */
   private final GrowableBuffer levels = new GrowableBuffer(1 << 12);
   private final GrowableBuffer definition = new GrowableBuffer(16);
-  /** The last page as one array, for its checksum; reused while pages keep their size. */
-  private byte[] pageArray = new byte[0];
+  /** How this Parquet release is handed a page (Spark 3.5's and 4's differ). */
+  private final PageBytes pageBytes = new PageBytes();
   private int openPage;
   private long chunkValueCount;
 
@@ -158,7 +157,7 @@ final class FloatListColumnChunk {
       levels.put(page.repetition);
       levels.putInt(definition.size());
       levels.put(definition);
-      BytesInput bytes = new PageBytes(page.values);
+      BytesInput bytes = pageBytes.of(levels, page.values);
       // The compressor reuses its output buffer: each page is written before the next is made.
       file.writeDataPage(page.valueCount, Math.toIntExact(bytes.size()),
           compressor.compress(bytes), statistics(page), page.rows, Encoding.RLE, Encoding.RLE,
@@ -168,47 +167,5 @@ final class FloatListColumnChunk {
     file.endColumn();
     openPage = 0;
     chunkValueCount = 0;
-  }
-
-  /**
-   * The page being written, levels then values. With page checksums on, parquet-java asks for
-   * it as one exact-size array ({@code toByteArray}, for CRC32 — which {@link BytesInput} makes
-   * by allocating and filling a new array per page), then writes it: this one fills an array
-   * kept while pages keep their size, and writes from it.
-   */
-  private final class PageBytes extends BytesInput {
-    private final GrowableBuffer values;
-    private boolean assembled;
-
-    PageBytes(GrowableBuffer values) {
-      this.values = values;
-    }
-
-    @Override
-    public long size() {
-      return (long) levels.size() + values.size();
-    }
-
-    @Override
-    public byte[] toByteArray() {
-      int size = Math.toIntExact(size());
-      if (pageArray.length != size) {
-        pageArray = new byte[size];
-      }
-      levels.copyTo(pageArray, 0);
-      values.copyTo(pageArray, levels.size());
-      assembled = true;
-      return pageArray;
-    }
-
-    @Override
-    public void writeAllTo(OutputStream out) throws IOException {
-      if (assembled) {
-        out.write(pageArray);
-      } else {
-        levels.writeTo(out);
-        values.writeTo(out);
-      }
-    }
   }
 }

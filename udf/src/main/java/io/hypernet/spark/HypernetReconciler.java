@@ -57,7 +57,7 @@ public final class HypernetReconciler {
     RDD<InternalRow> rows = classifiedRows.toJavaRDD()
         .mapPartitions(new PartitionFunction(catalog, options, idType, metrics, null)).rdd();
     Dataset<Row> reconciled =
-        spark.internalCreateDataFrame(rows, outputSchema(idType, options), false);
+        InternalFrames.of(spark, rows, outputSchema(idType, options));
     return new Reconciliation(reconciled, rejected, metrics, classifiedRows,
         (dir, codecs, hadoop) -> new MatrixParquetSink(catalog, options, idType, metrics, dir,
             codecs, hadoop), spark, new StructType()
@@ -90,7 +90,7 @@ public final class HypernetReconciler {
         catalog.validConfigs().size()).queryExecution().toRdd().toJavaRDD()
         .mapPartitions(new PartitionFunction(catalog, options, DataTypes.NullType, metrics,
             new PassThrough(types, onBadRow))).rdd();
-    return spark.internalCreateDataFrame(rows, output, false);
+    return InternalFrames.of(spark, rows, output);
   }
 
   /**

@@ -106,7 +106,7 @@ public final class Reconciliation implements AutoCloseable {
     spark.sparkContext().addSparkListener(attempts);
     try {
       WrittenRows written = attempts.run(spark.sparkContext(), () -> WrittenRows.count(
-          spark.internalCreateDataFrame(keys, keySchema, false), keySchema.fieldNames()[0],
+          InternalFrames.of(spark, keys, keySchema), keySchema.fieldNames()[0],
           keySchema.fieldNames()[1]));
       int stillRunning = attempts.awaitEnd(ATTEMPTS_END_MILLIS);
       if (stillRunning != 0) {

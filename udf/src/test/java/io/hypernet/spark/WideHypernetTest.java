@@ -66,10 +66,10 @@ class WideHypernetTest {
               UTF8String.fromString(CONFIGS.get(config)),
               UnsafeArrayData.fromPrimitiveArray(w(id, lengths[config]))});
         });
-    input = spark.internalCreateDataFrame(rows.rdd(), new StructType()
+    input = InternalFrames.of(spark, rows.rdd(), new StructType()
         .add("id", DataTypes.LongType, false)
         .add("config_id", DataTypes.StringType, false)
-        .add("w", DataTypes.createArrayType(DataTypes.FloatType, false), false), false);
+        .add("w", DataTypes.createArrayType(DataTypes.FloatType, false), false));
   }
 
   @AfterAll

@@ -49,7 +49,8 @@ public final class ProgressListener extends SparkListener {
 
   @Override
   public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-    for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task
+    // Scala 2.13 (Spark 4) has an immutable.Seq here, 2.12 a collection.Seq.
+    for (Tuple4<Object, Object, Object, ? extends Seq<AccumulableInfo>> task
         : JavaConverters.seqAsJavaList(update.accumUpdates())) {
       long rows = rowsOf(task._4());
       if (rows >= 0) {

@@ -16,7 +16,7 @@ import scala.tools.nsc.interpreter.IMain;
 import scala.tools.nsc.interpreter.Results;
 
 /**
- * Scala 2.12's interpreter set up the way Spark's shell and Zeppelin's Spark interpreter set it
+ * Scala's interpreter (2.12 or 2.13, as the Spark build) set up the way Spark's shell and Zeppelin's Spark interpreter set it
  * up: class-based wrappers (so closures serialize only what they use), classes written to
  * {@code outputDir}, which must be the session's {@code spark.repl.class.outputDir} so that
  * executors load them through Spark's file server, and {@code spark}/{@code sc} bound with
@@ -36,9 +36,8 @@ final class ScalaRepl implements AutoCloseable {
     if (!(Boolean) parsed._1()) {
       throw new IllegalArgumentException("Scala settings refused: " + parsed._2());
     }
-    imain = new IMain(settings, new PrintWriter(console, true));
+    imain = Interpreters.started(settings, new PrintWriter(console, true));
     try {
-      imain.initializeSynchronous();
       bind("spark", SparkSession.class.getName(), spark);
       // Zeppelin's bindings and imports, in one compilation rather than five.
       interpret(String.join("\n", "@transient val sc = spark.sparkContext",

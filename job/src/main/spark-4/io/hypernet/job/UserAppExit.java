@@ -1,0 +1,15 @@
+package io.hypernet.job;
+
+import org.apache.spark.SparkUserAppException;
+
+/**
+ * The exception YARN's ApplicationMaster turns into a failed status with an exit code; Spark 4
+ * added a cause, and Java sees no default for it.
+ */
+final class UserAppExit {
+  private UserAppExit() {}
+
+  static SparkUserAppException exception(int code) {
+    return new SparkUserAppException(code, null);
+  }
+}
