@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * one whole run's and nothing is left next to it.
  */
 class ConcurrentRunsIT {
-  private static final Path DIR = Launcher.ROOT.resolve("job/target/concurrent-runs-it");
+  private static final Path DIR = SparkHome.BUILD.resolve("concurrent-runs-it");
 
   private static String[] runArgs(String output, String mode) {
     return new String[] {"run", "--input", DIR + "/in/w", "--configs", DIR + "/in/configs",

@@ -29,6 +29,8 @@ final class Launcher {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
+    // The build of the line under test, unless the test chooses.
+    builder.environment().put("HYPERNET_SPARK", SparkHome.LINE);
     builder.environment().putAll(env);
     return builder.start();
   }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class LauncherIT {
   @Test
   void demoRunsEndToEndAndPrintsTheSummary() throws Exception {
-    Path dir = Launcher.ROOT.resolve("job/target/demo-it");
+    Path dir = SparkHome.BUILD.resolve("demo-it");
     Launcher.Outcome demo = Launcher.run("demo", "--dir", dir.toString());
     assertEquals(0, demo.exitCode(), demo.output());
     assertTrue(demo.output().contains(

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * values.
  */
 class PublishKillIT {
-  private static final Path DIR = Launcher.ROOT.resolve("job/target/publish-kill-it");
+  private static final Path DIR = SparkHome.BUILD.resolve("publish-kill-it");
   private static final Path OUT = DIR.resolve("out");
 
   private static String[] runArgs() {

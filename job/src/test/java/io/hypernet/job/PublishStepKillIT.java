@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * after every publish and repair step, with and without a previous output.
  */
 class PublishStepKillIT {
-  private static final Path DIR = Launcher.ROOT.resolve("job/target/publish-step-kill-it");
+  private static final Path DIR = SparkHome.BUILD.resolve("publish-step-kill-it");
   private static final Path OUT = DIR.resolve("out");
   private static final Path REJECTS = DIR.resolve("rejects");
 
