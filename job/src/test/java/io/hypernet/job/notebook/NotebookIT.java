@@ -28,12 +28,15 @@ class NotebookIT {
   private static final String CLASSPATH = System.getProperty("surefire.test.class.path",
       System.getProperty("java.class.path"));
 
+  private static final String NOTE_JAR =
+      "job/v3.5/target/hypernet-job-3.5_2.12-0.1.0-SNAPSHOT-spark.jar";
+
   @TempDir
   Path dir;
 
   @Test
   void everyParagraphOfTheNoteRunsAndAFailingParagraphStopsTheRun() throws Exception {
-    ZeppelinNote note = ZeppelinNote.read(ROOT.resolve("notebooks/hypernet_reconciliation.zpln"));
+    ZeppelinNote note = ZeppelinNote.read(noteForThisLine());
     // One session and REPL for every note here: starting the REPL is most of this test's time.
     try (NoteRunner runner = new NoteRunner(ROOT,
         Files.createDirectories(dir.resolve("repl-classes")), CLASSPATH)) {
@@ -72,6 +75,20 @@ class NotebookIT {
         assertStopsAt(runner, failing);
       }
     }
+  }
+
+  /** The note loads the Spark 3.5 build's jar; run on another line, it loads that line's. */
+  private Path noteForThisLine() throws IOException {
+    String note = Files.readString(ROOT.resolve("notebooks/hypernet_reconciliation.zpln"));
+    assertTrue(note.contains(NOTE_JAR), "the note loads " + NOTE_JAR);
+    Path build = Path.of(System.getProperty("hypernet.build"));
+    Path jar;
+    try (var files = Files.list(build)) {
+      jar = files.filter(p -> p.getFileName().toString().endsWith("-spark.jar")).findFirst()
+          .orElseThrow();
+    }
+    return Files.writeString(dir.resolve("note.zpln"),
+        note.replace(NOTE_JAR, ROOT.relativize(jar).toString()));
   }
 
   private void assertStopsAt(NoteRunner runner, String failing) throws IOException {
