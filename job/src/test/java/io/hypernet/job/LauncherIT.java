@@ -21,6 +21,9 @@ class LauncherIT {
         "progress is logged:\n" + demo.output());
     RunReport report = RunReport.fromJson(Files.readString(dir.resolve("W/_report.json")));
     assertTrue(report.accountingHolds());
+    // bin/hypernet ran the build of the line under test (HYPERNET_SPARK), as this JVM does.
+    assertEquals(org.apache.spark.package$.MODULE$.SPARK_VERSION(), report.sparkVersion());
+    assertEquals(scala.util.Properties.versionNumberString(), report.scalaVersion());
     assertEquals(3, report.perConfig().keySet().stream().filter(k -> k.startsWith("cfg-0"))
         .count());
   }

@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * The run report, written as {@code _report.json} into the output and summarised on the console.
  * Built with {@link #builder()}; its components are the JSON's fields.
  *
+ * @param sparkVersion the Spark version the run used (the build's line: 3.5.x or 4.x)
+ * @param scalaVersion the Scala version of that Spark (2.12.x or 2.13.x)
  * @param input the input paths and globs, as given
  * @param rowsIn input rows
  * @param rowsWritten rows in the output dataset
@@ -37,6 +39,8 @@ public record RunReport(
     String status,
     String applicationId,
     String master,
+    String sparkVersion,
+    String scalaVersion,
     List<String> input,
     String configs,
     String output,
@@ -79,6 +83,8 @@ public record RunReport(
     private String status;
     private String applicationId;
     private String master;
+    private String sparkVersion;
+    private String scalaVersion;
     private List<String> input = List.of();
     private String configs;
     private String output;
@@ -102,10 +108,12 @@ public record RunReport(
       return this;
     }
 
-    /** The Spark application that ran. */
-    public Builder application(String id, String sparkMaster) {
+    /** The Spark application that ran, and the Spark and Scala versions it ran on. */
+    public Builder application(String id, String sparkMaster, String spark, String scala) {
       this.applicationId = id;
       this.master = sparkMaster;
+      this.sparkVersion = spark;
+      this.scalaVersion = scala;
       return this;
     }
 
@@ -156,10 +164,11 @@ public record RunReport(
 
     public RunReport build() {
       Objects.requireNonNull(counts, "rows");
-      return new RunReport(status, applicationId, master, input, configs, output, rejects,
-          engineRequested, engines, enginesByStage, gpuByStage, batchSize, writer, rowsIn,
-          counts.written(), counts.rejected(), counts.rejectedByReason(), counts.perConfig(),
-          counts.duplicates(), configurations, invalidConfigs, durationsMs);
+      return new RunReport(status, applicationId, master, sparkVersion, scalaVersion, input,
+          configs, output, rejects, engineRequested, engines, enginesByStage, gpuByStage,
+          batchSize, writer, rowsIn, counts.written(), counts.rejected(),
+          counts.rejectedByReason(), counts.perConfig(), counts.duplicates(), configurations,
+          invalidConfigs, durationsMs);
     }
   }
 

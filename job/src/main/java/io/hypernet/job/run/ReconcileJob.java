@@ -172,7 +172,8 @@ public final class ReconcileJob {
     phase("accounting");
     durations.put("total", (System.nanoTime() - start) / 1_000_000);
     RunReport report = RunReport.builder().status("succeeded")
-        .application(spark.sparkContext().applicationId(), spark.sparkContext().master())
+        .application(spark.sparkContext().applicationId(), spark.sparkContext().master(),
+            spark.version(), scala.util.Properties.versionNumberString())
         .paths(paths.inputs(), paths.configs(), outputPath, rejectsPath)
         .engines(settings.options().engine().label(), result.metrics().engines(),
             result.metrics().enginesByStage(), result.metrics().gpuByStage())

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class RunReportTest {
   private static RunReport report(long in, long written, long rejected,
       Map<String, RunReport.ConfigCounts> perConfig) {
-    return RunReport.builder().status("succeeded").application("app", "local[2]")
+    return RunReport.builder().status("succeeded").application("app", "local[2]", "4.2.0", "2.13.18")
         .paths(List.of("in", "in2/*"), "configs", "out", "out/_rejects")
         .engines("auto", List.of("djl/gpu:0"), Map.of("stage 2", Map.of("djl/gpu:0", 2L)),
             Map.of("stage 2", new ReconcileMetrics.GpuStage(2, List.of("0"), 15, 1)))
@@ -41,8 +41,8 @@ class RunReportTest {
         Map.of("a", new RunReport.ConfigCounts(1, 0))).toJson());
     List<String> names = new ArrayList<>();
     json.fieldNames().forEachRemaining(names::add);
-    assertEquals(List.of("status", "application_id", "master", "input", "configs", "output",
-        "rejects", "engine_requested", "engines", "engines_by_stage", "gpu_by_stage",
+    assertEquals(List.of("status", "application_id", "master", "spark_version", "scala_version",
+        "input", "configs", "output", "rejects", "engine_requested", "engines", "engines_by_stage", "gpu_by_stage",
         "batch_size", "writer", "rows_in", "rows_written", "rows_rejected",
         "rejected_by_reason", "per_config", "duplicates", "configurations", "invalid_configs",
         "durations_ms", "accounting_holds"), names);
