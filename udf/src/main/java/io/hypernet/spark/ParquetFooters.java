@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -32,6 +33,16 @@ public final class ParquetFooters {
       rows += rowCount(hadoop, file);
     }
     return rows;
+  }
+
+  /**
+   * The data files directly under {@code dir}, by name: read that way, Spark warns neither about
+   * a '_'-prefixed directory (3.5) nor about a glob (4, with a stack trace).
+   */
+  public static String[] dataFilesIn(Configuration hadoop, String dir) throws IOException {
+    Path path = new Path(dir);
+    return Stream.of(path.getFileSystem(hadoop).listStatus(path, ParquetFooters::isDataFile))
+        .map(file -> file.getPath().toString()).sorted().toArray(String[]::new);
   }
 
   /** Rows in these files (e.g. a Dataset's inputFiles()). */

@@ -59,9 +59,9 @@ public record StagedCounts(long written, long rejected, Map<String, Long> reject
     Map<String, Long> byReason = new TreeMap<>();
     long rejected = 0;
     String firstReject = null;
-    if (ParquetFooters.rowCount(hadoop, rejectsPath) > 0) {
-      // The files, not the directory: Spark warns on reading a '_'-prefixed directory by name.
-      Dataset<Row> rejects = spark.read().parquet(rejectsPath + "/*.parquet");
+    String[] rejectFiles = ParquetFooters.dataFilesIn(hadoop, rejectsPath);
+    if (ParquetFooters.rowCount(hadoop, rejectFiles) > 0) {
+      Dataset<Row> rejects = spark.read().parquet(rejectFiles);
       for (Row r : rejects.groupBy(col("reason"), col(configColumn)).agg(count("*"))
           .collectAsList()) {
         long n = r.getLong(2);
