@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hypernet.job.io.ParquetInputs;
 import java.util.List;
 import org.apache.parquet.io.ParquetDecodingException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -58,5 +59,15 @@ class CorruptFileOriginTest {
     assertTrue(failure.getMessage().startsWith(exitCode == 2 ? "input path " + culprit + " "
         : "failed reading a file that is not under the input paths /data/a, /data/b: "),
         failure.getMessage());
+  }
+
+  /** Spark 4 puts its error class first, and the cause need not be Parquet's own exception. */
+  @Test
+  void sparkFourFailedReadFileIsAnInputFileToo() {
+    Exception e = new RuntimeException("[FAILED_READ_FILE.NO_HINT] Encountered error while "
+        + "reading file file:///data/w/part-0.parquet.  SQLSTATE: KD001",
+        new java.io.IOException("could not read page"));
+    JobFailure failure = ParquetInputs.unreadableInputOr(e, "input", List.of("/data/w"));
+    assertEquals(2, failure.exitCode(), failure.getMessage());
   }
 }

@@ -126,7 +126,9 @@ public final class ParquetInputs {
           || t instanceof java.io.EOFException
           || message.contains("is not a Parquet file")
           || message.contains("CANNOT_READ_FILE_FOOTER")
-          || message.startsWith("Encountered error while reading file"))) {
+          // Spark 4 puts its error class first: "[FAILED_READ_FILE.NO_HINT] Encountered ...".
+          || message.startsWith("Encountered error while reading file")
+          || message.startsWith("[FAILED_READ_FILE"))) {
         culprit = t;
         break;
       }
