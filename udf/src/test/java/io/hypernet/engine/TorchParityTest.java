@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Both engines on hypernets real PyTorch built, imported from their state dicts in every dtype
- * the way a configuration's weights file is, against the W PyTorch computed.
+ * the way a configuration's weights file is, and made from the same torch seed by
+ * {@code init=torch}, against the W PyTorch computed.
  */
 class TorchParityTest {
   private static ReconciliationEngine jvm;
@@ -47,6 +48,15 @@ class TorchParityTest {
     float[] torchW = c.torchW(dtype);
     check(weights, c, dtype, jvm, JVM, torchW);
     check(weights, c, dtype, djl, DJL, torchW);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.hypernet.testing.TorchFixtures#cases")
+  void enginesGivePyTorchsWFromTheTorchSeed(Case c) {
+    HypernetWeights weights = HypernetWeights.seeded(c.torchInit());
+    float[] torchW = c.torchW(TorchFixtures.INIT_TORCH);
+    check(weights, c, TorchFixtures.INIT_TORCH, jvm, JVM, torchW);
+    check(weights, c, TorchFixtures.INIT_TORCH, djl, DJL, torchW);
   }
 
   private static void check(HypernetWeights weights, Case c, String dtype,

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -20,8 +21,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The parity fixtures as the Spark front ends take them, as Parquet under one directory:
- * {@code configs} (a configuration per case and state dict, {@code static=false} with
- * {@code weights} naming the file) and {@code w} (every case's w vectors for each of them).
+ * {@code configs} (per case a configuration per state dict, {@code static=false} with
+ * {@code weights} naming the file, and one with {@code static=true, init=torch} and the case's
+ * seed) and {@code w} (every case's w vectors for each of them).
  */
 public final class TorchFixtureTables {
   private static final StructType CONFIGS = new StructType()
@@ -29,27 +31,32 @@ public final class TorchFixtureTables {
       .add("n", DataTypes.IntegerType).add("D", DataTypes.IntegerType)
       .add("hidden_dim", DataTypes.IntegerType).add("seed", DataTypes.LongType)
       .add("static", DataTypes.BooleanType).add("activation", DataTypes.StringType)
-      .add("weights", DataTypes.StringType);
+      .add("weights", DataTypes.StringType).add("init", DataTypes.StringType);
   private static final StructType INPUT = new StructType()
       .add("id", DataTypes.LongType).add("config_id", DataTypes.StringType)
       .add("w", DataTypes.createArrayType(DataTypes.FloatType, false));
+  private static final List<String> WEIGHTS = Stream.concat(TorchFixtures.DTYPES.stream(),
+      Stream.of(TorchFixtures.INIT_TORCH)).toList();
 
-  /** One input row: row {@code row} of the case's w, for the configuration of {@code weights}. */
+  /**
+   * One input row: row {@code row} of the case's w, for the configuration of {@code weights}, a
+   * dtype or {@link TorchFixtures#INIT_TORCH}.
+   */
   public record Sample(long id, Case c, String weights, int row) {
     public String configId() {
-      return c.name() + "." + weights;
+      return TorchFixtureTables.configId(c, weights);
     }
   }
 
   private TorchFixtureTables() {}
 
-  /** Every case's w rows for each of its state dicts, numbered from 0. */
+  /** Every case's w rows for each of its configurations, numbered from 0. */
   public static List<Sample> samples() {
     List<Sample> samples = new ArrayList<>();
     for (Case c : TorchFixtures.cases()) {
-      for (String dtype : TorchFixtures.DTYPES) {
+      for (String weights : WEIGHTS) {
         for (int r = 0; r < c.rows(); r++) {
-          samples.add(new Sample(samples.size(), c, dtype, r));
+          samples.add(new Sample(samples.size(), c, weights, r));
         }
       }
     }
@@ -58,19 +65,21 @@ public final class TorchFixtureTables {
 
   /** Writes {@code dir/configs}, {@code dir/w} and the state dicts they name. */
   public static void write(SparkSession spark, Path dir) {
-    Path weights = dir.resolve("weights");
+    Path stateDicts = dir.resolve("weights");
     try {
-      TorchFixtures.copyTo(Files.createDirectories(weights));
+      TorchFixtures.copyTo(Files.createDirectories(stateDicts));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     List<Row> configs = new ArrayList<>();
     for (Case c : TorchFixtures.cases()) {
       for (String dtype : TorchFixtures.DTYPES) {
-        configs.add(RowFactory.create(c.name() + "." + dtype, c.l(), c.n(), c.d(),
+        configs.add(RowFactory.create(configId(c, dtype), c.l(), c.n(), c.d(),
             c.hiddenDim(), null, false, c.activation().sqlName(),
-            weights.resolve(c.files().get(dtype)).toString()));
+            stateDicts.resolve(c.files().get(dtype)).toString(), null));
       }
+      configs.add(RowFactory.create(configId(c, TorchFixtures.INIT_TORCH), c.l(), c.n(), c.d(),
+          c.hiddenDim(), c.seed(), true, c.activation().sqlName(), null, "torch"));
     }
     List<Row> input = new ArrayList<>();
     for (Sample s : samples()) {
@@ -83,6 +92,10 @@ public final class TorchFixtureTables {
     }
     spark.createDataFrame(configs, CONFIGS).write().parquet(dir + "/configs");
     spark.createDataFrame(input, INPUT).repartition(2).write().parquet(dir + "/w");
+  }
+
+  private static String configId(Case c, String weights) {
+    return c.name() + "." + weights;
   }
 
   /**

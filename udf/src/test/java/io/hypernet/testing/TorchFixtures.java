@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypernet.config.Activation;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.TestConfigs;
+import io.hypernet.config.WeightsInit;
 import io.hypernet.weights.SafetensorsFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,11 @@ import java.util.Map;
 public final class TorchFixtures {
   /** The state dicts' dtypes; {@code W_<dtype>} is PyTorch's W for the file of that dtype. */
   public static final List<String> DTYPES = List.of("F32", "F64", "F16", "BF16");
+  /**
+   * The weights of {@code init=torch}, made from the seed: the F32 state dict is their oracle, so
+   * W_F32 is PyTorch's W for them.
+   */
+  public static final String INIT_TORCH = "init=torch";
 
   private static final String DIR = "torch/";
   private static final JsonNode MANIFEST = json(DIR + "cases.json");
@@ -54,6 +60,11 @@ public final class TorchFixtures {
       return TestConfigs.config(name, l, n, d, hiddenDim, seed, activation);
     }
 
+    /** The configuration with {@code init=torch}: PyTorch's weights, made from the seed. */
+    public HypernetConfig torchInit() {
+      return TestConfigs.config(name, l, n, d, hiddenDim, seed, activation, WeightsInit.TORCH);
+    }
+
     /** The state dict saved in {@code dtype}, or {@code default_cpu_F32}. */
     public SafetensorsFile stateDict(String dtype) {
       return safetensors(files.get(dtype));
@@ -64,9 +75,13 @@ public final class TorchFixtures {
       return safetensors(files.get("io")).floats("w");
     }
 
-    /** PyTorch's W for the state dict of {@code dtype}, {@code rows × n·D} row-major. */
-    public float[] torchW(String dtype) {
-      return safetensors(files.get("io")).floats("W_" + dtype);
+    /**
+     * PyTorch's W for the state dict of {@code dtype} (or W_F32 for {@link #INIT_TORCH}),
+     * {@code rows × n·D} row-major.
+     */
+    public float[] torchW(String weights) {
+      return safetensors(files.get("io")).floats("W_" + (weights.equals(INIT_TORCH) ? "F32"
+          : weights));
     }
   }
 

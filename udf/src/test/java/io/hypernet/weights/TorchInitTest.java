@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypernet.testing.Float64Reference;
+import io.hypernet.testing.TorchFixtures.Case;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -16,9 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** REFERENCE.md, "PyTorch's stream": tinyBIG's frozen hypernet from its torch seed. */
 class TorchInitTest {
+  private static final Logger LOG = LoggerFactory.getLogger(TorchInitTest.class);
 
   /** The published table, taken from PyTorch's own tensors, is what runs. */
   @ParameterizedTest(name = "seed={0} l={1} hidden={2} out={3} p={4}")
@@ -100,5 +107,54 @@ class TorchInitTest {
     double mean = sum / a2.length;
     assertEquals(0, mean, 0.01);
     assertEquals(1, squares / a2.length - mean * mean, 0.01);
+  }
+
+  /**
+   * The oracle: each fixture's state dict, saved by PyTorch on an AVX2 CPU right after
+   * {@code torch.manual_seed(seed)}. Also logs how far PyTorch's own non-AVX2 draw of the same
+   * net ({@code ATEN_CPU_CAPABILITY=default}) is from it, in the weights and in W.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.hypernet.testing.TorchFixtures#cases")
+  void equalsPyTorchsStateDictsBitForBit(Case c) {
+    HypernetWeights torch = HypernetWeights.seeded(c.torchInit());
+    HypernetWeights nonAvx2 = HypernetWeights.imported(c.config(),
+        c.stateDict("default_cpu_F32"));
+    float[][] ours = tensors(torch);
+    float[][] avx2 = tensors(HypernetWeights.imported(c.config(), c.stateDict("F32")));
+    float[][] scalar = tensors(nonAvx2);
+    int differing = 0;
+    int elements = 0;
+    float largest = 0;
+    for (int p = 0; p < ours.length; p++) {
+      assertArrayEquals(avx2[p], ours[p], "tensor " + p + " (A1, b1, A2, b2) of " + c);
+      for (int i = 0; i < ours[p].length; i++) {
+        float difference = Math.abs(ours[p][i] - scalar[p][i]);
+        differing += difference == 0 ? 0 : 1;
+        largest = Math.max(largest, difference);
+        elements++;
+      }
+    }
+    LOG.info("init=torch, case {}: PyTorch's AVX2 state dict bit for bit; its non-AVX2 draw "
+        + "differs in {} of {} elements, by at most {} (of values ~N(0, 1)), and its float64 W "
+        + "by at most {} of max|W| of the row", c, differing, elements,
+        String.format(Locale.ROOT, "%.2e", largest),
+        String.format(Locale.ROOT, "%.2e", largestRowDifference(c, torch, nonAvx2)));
+  }
+
+  /** The largest relative row difference of the two nets' float64 W over the case's w. */
+  private static double largestRowDifference(Case c, HypernetWeights a, HypernetWeights b) {
+    float[] w = c.w();
+    double largest = 0;
+    for (int r = 0; r < c.rows(); r++) {
+      float[] row = Arrays.copyOfRange(w, r * c.l(), (r + 1) * c.l());
+      largest = Math.max(largest, Float64Reference.relativeError(
+          Float64Reference.evaluate(a, row), Float64Reference.evaluate(b, row)));
+    }
+    return largest;
+  }
+
+  private static float[][] tensors(HypernetWeights weights) {
+    return new float[][] {weights.a1(), weights.b1(), weights.a2(), weights.b2()};
   }
 }
