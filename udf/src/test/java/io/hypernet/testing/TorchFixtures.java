@@ -33,7 +33,7 @@ public final class TorchFixtures {
   public static final String INIT_TORCH = "init=torch";
 
   private static final String DIR = "torch/";
-  private static final JsonNode MANIFEST = json(DIR + "cases.json");
+  private static final JsonNode MANIFEST = json("cases.json");
   private static final List<Case> CASES = cases(MANIFEST);
 
   private TorchFixtures() {}
@@ -125,11 +125,8 @@ public final class TorchFixtures {
     return in;
   }
 
-  private static JsonNode json(String path) {
-    try (InputStream in = TorchFixtures.class.getClassLoader().getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException(path + " is not on the test classpath");
-      }
+  private static JsonNode json(String file) {
+    try (InputStream in = resource(file)) {
       return new ObjectMapper().readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
