@@ -1,10 +1,10 @@
 package io.hypernet.config;
 
-import io.hypernet.text.BoundedText;
-import java.util.Locale;
-
-/** How a frozen random hypernet's weights follow from its seed (REFERENCE.md, "Weight init"). */
-public enum WeightsInit {
+/**
+ * How a frozen random hypernet's weights follow from its seed (REFERENCE.md, "Weight generator"
+ * and "PyTorch's stream").
+ */
+public enum WeightsInit implements ColumnValue {
   /** The project's counter-based generator: any element computable on its own, anywhere. */
   SEEDED("seeded"),
   /** PyTorch's CPU stream after {@code torch.manual_seed(seed)}, as tinyBIG builds the net. */
@@ -16,23 +16,13 @@ public enum WeightsInit {
     this.sqlName = sqlName;
   }
 
-  /** The name used in the configs' {@code init} column. */
+  @Override
   public String sqlName() {
     return sqlName;
   }
 
   /** Parses a configs-table value; null means the default {@code seeded}. */
   public static WeightsInit parse(String value) {
-    if (value == null) {
-      return SEEDED;
-    }
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    for (WeightsInit i : values()) {
-      if (i.sqlName.equals(v)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown init '" + BoundedText.of(value) + "' (expected 'seeded' or 'torch')");
+    return ColumnValue.parse("init", value, SEEDED);
   }
 }

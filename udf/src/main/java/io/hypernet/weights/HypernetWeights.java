@@ -32,7 +32,7 @@ public final class HypernetWeights implements Serializable {
   /**
    * The frozen random weights made from the configuration's seed by its init: the project's
    * counter-based generator (REFERENCE.md, "Weight generator") or PyTorch's CPU stream after
-   * {@code torch.manual_seed(seed)} ("Weight init").
+   * {@code torch.manual_seed(seed)} ("PyTorch's stream").
    */
   public static HypernetWeights seeded(HypernetConfig config) {
     long seed = config.seed();
