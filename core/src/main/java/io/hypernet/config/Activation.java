@@ -1,10 +1,7 @@
 package io.hypernet.config;
 
-import io.hypernet.text.BoundedText;
-import java.util.Locale;
-
 /** The hidden-layer activation of a hypernet (REFERENCE.md, "Computation"). */
-public enum Activation {
+public enum Activation implements ColumnValue {
   NONE("none"),
   SIGMOID("sigmoid");
 
@@ -14,23 +11,13 @@ public enum Activation {
     this.sqlName = sqlName;
   }
 
-  /** The name used in the configs' {@code activation} column. */
+  @Override
   public String sqlName() {
     return sqlName;
   }
 
   /** Parses a configs-table value; null means the default {@code none}. */
   public static Activation parse(String value) {
-    if (value == null) {
-      return NONE;
-    }
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    for (Activation a : values()) {
-      if (a.sqlName.equals(v)) {
-        return a;
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown activation '" + BoundedText.of(value) + "' (expected 'none' or 'sigmoid')");
+    return ColumnValue.parse("activation", value, NONE);
   }
 }

@@ -17,13 +17,17 @@ public record ConfigRow(
     Boolean isStatic,
     String activation,
     String weights,
+    String init,
     String source) {
 
-  /** A row whose sizes are ints, as most callers building one by hand have them. */
+  /**
+   * A row whose sizes are ints and whose init is the default, as most callers building one by
+   * hand have them.
+   */
   public ConfigRow(String configId, Integer l, Integer n, Integer d, Integer hiddenDim, Long seed,
       Boolean isStatic, String activation, String weights, String source) {
     this(configId, widen(l), widen(n), widen(d), widen(hiddenDim), seed, isStatic, activation,
-        weights, source);
+        weights, null, source);
   }
 
   private static Long widen(Integer value) {

@@ -74,6 +74,16 @@ public final class ConfigValidator {
     } catch (IllegalArgumentException e) {
       return e.getMessage();
     }
+    try {
+      WeightsInit.parse(row.init());
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    if (row.init() != null && row.weights() != null) {
+      return "init=" + BoundedText.of(row.init()) + " generates frozen random weights and "
+          + "contradicts weights=" + BoundedText.of(row.weights())
+          + "; leave init null to use the file";
+    }
     if (Boolean.FALSE.equals(row.isStatic()) && row.weights() == null) {
       return "static=false needs a weights path (a safetensors file of the trained hypernet)";
     }
@@ -119,7 +129,7 @@ public final class ConfigValidator {
     return new HypernetConfig(row.configId(), row.l().intValue(), row.n().intValue(),
         row.d().intValue(), hidden(row),
         row.seed() == null ? HypernetConfig.DEFAULT_SEED : row.seed(),
-        Activation.parse(row.activation()),
+        Activation.parse(row.activation()), WeightsInit.parse(row.init()),
         row.weights() == null ? null : WeightsLocation.resolve(row.weights(), weightsBase));
   }
 }

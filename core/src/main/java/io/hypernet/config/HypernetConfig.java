@@ -23,11 +23,12 @@ public final class HypernetConfig implements Serializable {
   private final int hiddenDim;
   private final long seed;
   private final Activation activation;
+  private final WeightsInit init;
   /** Null for seed-derived weights; else the safetensors file, with its digest once read. */
   private final String weightsSource;
 
   HypernetConfig(String configId, int l, int n, int d, int hiddenDim, long seed,
-      Activation activation, String weightsSource) {
+      Activation activation, WeightsInit init, String weightsSource) {
     this.configId = Objects.requireNonNull(configId, "configId");
     this.l = l;
     this.n = n;
@@ -35,6 +36,7 @@ public final class HypernetConfig implements Serializable {
     this.hiddenDim = hiddenDim;
     this.seed = seed;
     this.activation = Objects.requireNonNull(activation, "activation");
+    this.init = Objects.requireNonNull(init, "init");
     this.weightsSource = weightsSource;
   }
 
@@ -69,6 +71,11 @@ public final class HypernetConfig implements Serializable {
     return activation;
   }
 
+  /** Which generator makes the frozen weights from the seed; not used by an imported hypernet. */
+  public WeightsInit init() {
+    return init;
+  }
+
   /**
    * True for a trained hypernet whose weights come from a safetensors file (REFERENCE.md, "Trained
    * hypernets").
@@ -87,7 +94,7 @@ public final class HypernetConfig implements Serializable {
    * so that executor caches keyed by configuration never serve an older file's weights.
    */
   public HypernetConfig withWeightsSource(String source) {
-    return new HypernetConfig(configId, l, n, d, hiddenDim, seed, activation,
+    return new HypernetConfig(configId, l, n, d, hiddenDim, seed, activation, init,
         Objects.requireNonNull(source, "source"));
   }
 
@@ -109,19 +116,20 @@ public final class HypernetConfig implements Serializable {
     HypernetConfig c = (HypernetConfig) o;
     return configId.equals(c.configId) && l == c.l && n == c.n && d == c.d
         && hiddenDim == c.hiddenDim && seed == c.seed && activation == c.activation
-        && Objects.equals(weightsSource, c.weightsSource);
+        && init == c.init && Objects.equals(weightsSource, c.weightsSource);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(configId, l, n, d, hiddenDim, seed, activation, weightsSource);
+    return Objects.hash(configId, l, n, d, hiddenDim, seed, activation, init, weightsSource);
   }
 
   @Override
   public String toString() {
     return "config '" + BoundedText.of(configId) + "' (l=" + l + ", n=" + n + ", D=" + d
         + ", hidden_dim=" + hiddenDim
-        + (isImported() ? ", weights=" + BoundedText.of(weightsSource) : ", seed=" + seed)
+        + (isImported() ? ", weights=" + BoundedText.of(weightsSource)
+            : ", seed=" + seed + ", init=" + init.sqlName())
         + ", activation=" + activation.sqlName() + ")";
   }
 }

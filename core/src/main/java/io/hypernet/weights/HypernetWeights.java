@@ -2,6 +2,7 @@ package io.hypernet.weights;
 
 import io.hypernet.config.Activation;
 import io.hypernet.config.HypernetConfig;
+import io.hypernet.config.WeightsInit;
 import java.io.Serializable;
 import java.util.List;
 
@@ -28,12 +29,20 @@ public final class HypernetWeights implements Serializable {
     this.b2 = b2;
   }
 
-  /** The seed-derived weights (REFERENCE.md, "Weight generator"). */
+  /**
+   * The frozen random weights made from the configuration's seed by its init: the project's
+   * counter-based generator (REFERENCE.md, "Weight generator") or PyTorch's CPU stream after
+   * {@code torch.manual_seed(seed)} ("PyTorch's stream").
+   */
   public static HypernetWeights seeded(HypernetConfig config) {
     long seed = config.seed();
     int l = config.l();
     int hidden = config.hiddenDim();
     int out = config.outputSize();
+    if (config.init() == WeightsInit.TORCH) {
+      float[][] p = TorchInit.parameters(seed, l, hidden, out);
+      return new HypernetWeights(config, p[0], p[1], p[2], p[3]);
+    }
     return new HypernetWeights(config,
         SeededWeights.fill(seed, SeededWeights.A1, new float[hidden * l]),
         SeededWeights.fill(seed, SeededWeights.B1, new float[hidden]),

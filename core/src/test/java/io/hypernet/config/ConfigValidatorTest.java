@@ -67,7 +67,7 @@ class ConfigValidatorTest {
     Long[] sizes = {4L, 2L, 3L, 8L};
     sizes[List.of("l", "n", "D", "hidden_dim").indexOf(column)] = value;
     String reason = reasonOf(new ConfigRow("c", sizes[0], sizes[1], sizes[2], sizes[3], null,
-        null, null, null, "cfg.parquet"));
+        null, null, null, null, "cfg.parquet"));
     assertEquals(value > 0 ? column + " must be at most 2147483647 (an int), got " + value
         : column + " must be > 0, got " + value, reason);
   }
@@ -84,6 +84,24 @@ class ConfigValidatorTest {
         .startsWith("static=true (seed-derived weights) contradicts weights=t.safetensors"));
     assertFalse(VALIDATOR.validate(List.of(row("s", 4, 2, 3, 8, true, null, null))).valid()
         .get(0).isImported());
+  }
+
+  @Test
+  void initChoosesTheGeneratorOfFrozenWeightsOnly() {
+    assertEquals(WeightsInit.SEEDED, VALIDATOR.validate(List.of(row("s", 4, 2, 3, 8, null, null,
+        null))).valid().get(0).init());
+    HypernetConfig torch = VALIDATOR.validate(List.of(withInit(" Torch ", null))).valid().get(0);
+    assertEquals(WeightsInit.TORCH, torch.init());
+    assertTrue(torch.toString().contains("init=torch"), torch.toString());
+    assertEquals("unknown init 'xavier' (expected 'seeded' or 'torch')",
+        reasonOf(withInit("xavier", null)));
+    assertEquals("init=torch generates frozen random weights and contradicts "
+        + "weights=t.safetensors; leave init null to use the file",
+        reasonOf(withInit("torch", "t.safetensors")));
+  }
+
+  private static ConfigRow withInit(String init, String weights) {
+    return new ConfigRow("i", 4L, 2L, 3L, 8L, 1L, null, null, weights, init, "cfg.parquet");
   }
 
   @ParameterizedTest(name = "[{0}]")

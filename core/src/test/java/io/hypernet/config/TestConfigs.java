@@ -6,8 +6,13 @@ public final class TestConfigs {
 
   public static HypernetConfig config(String id, int l, int n, int d, int hidden, long seed,
       Activation activation) {
-    ConfigRow row = new ConfigRow(id, l, n, d, hidden, seed, true, activation.sqlName(), null,
-        "test");
+    return config(id, l, n, d, hidden, seed, activation, WeightsInit.SEEDED);
+  }
+
+  public static HypernetConfig config(String id, int l, int n, int d, int hidden, long seed,
+      Activation activation, WeightsInit init) {
+    ConfigRow row = new ConfigRow(id, (long) l, (long) n, (long) d, (long) hidden, seed, true,
+        activation.sqlName(), null, init.sqlName(), "test");
     ConfigValidator.Result result =
         new ConfigValidator(new SizeLimits(1L << 30)).validate(java.util.List.of(row));
     if (result.valid().size() != 1) {

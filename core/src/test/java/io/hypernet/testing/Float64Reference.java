@@ -41,11 +41,20 @@ public final class Float64Reference {
 
   /** The largest |actual - expected| relative to max|expected| over one row. */
   public static double relativeError(double[] expected, float[] actual, int offset) {
+    double[] row = new double[expected.length];
+    for (int i = 0; i < row.length; i++) {
+      row[i] = actual[offset + i];
+    }
+    return relativeError(expected, row);
+  }
+
+  /** {@link #relativeError(double[], float[], int)} of a row computed in float64 too. */
+  public static double relativeError(double[] expected, double[] actual) {
     double max = 0;
     double err = 0;
     for (int i = 0; i < expected.length; i++) {
       max = Math.max(max, Math.abs(expected[i]));
-      err = Math.max(err, Math.abs(expected[i] - actual[offset + i]));
+      err = Math.max(err, Math.abs(expected[i] - actual[i]));
     }
     return max == 0 ? err : err / max;
   }

@@ -45,10 +45,11 @@ public final class HypernetConfigs implements Serializable {
       "seed", List.of(DataTypes.LongType, DataTypes.IntegerType),
       "static", List.of(DataTypes.BooleanType),
       "activation", List.of(DataTypes.StringType),
-      "weights", List.of(DataTypes.StringType));
+      "weights", List.of(DataTypes.StringType),
+      "init", List.of(DataTypes.StringType));
   /** The order of {@link #toDF}'s columns. */
   private static final List<String> ORDER = List.of("config_id", "l", "n", "D", "hidden_dim",
-      "seed", "static", "activation", "weights");
+      "seed", "static", "activation", "weights", "init");
   private static final List<String> REQUIRED = List.of("config_id", "l", "n", "D");
 
   private final List<ConfigRow> rows;
@@ -98,7 +99,7 @@ public final class HypernetConfigs implements Serializable {
                 longOrNull(r, names.get("seed")), has(r, names.get("static"))
                     ? r.getBoolean(names.get("static"), 0) : null,
                 stringOrNull(r, names.get("activation")), stringOrNull(r, names.get("weights")),
-                path));
+                stringOrNull(r, names.get("init")), path));
           }
         }
       }
@@ -143,7 +144,7 @@ public final class HypernetConfigs implements Serializable {
     for (Row r : collected) {
       rows.add(new ConfigRow(value(r, "config_id"), size(r, "l"), size(r, "n"), size(r, "D"),
           size(r, "hidden_dim"), size(r, "seed"), value(r, "static"), value(r, "activation"),
-          value(r, "weights"), "configs DataFrame"));
+          value(r, "weights"), value(r, "init"), "configs DataFrame"));
     }
     Configuration hadoop = configs.sparkSession().sparkContext().hadoopConfiguration();
     try {
@@ -185,11 +186,13 @@ public final class HypernetConfigs implements Serializable {
         .add("seed", DataTypes.LongType)
         .add("static", DataTypes.BooleanType)
         .add("activation", DataTypes.StringType)
-        .add("weights", DataTypes.StringType);
+        .add("weights", DataTypes.StringType)
+        .add("init", DataTypes.StringType);
     List<Row> out = new ArrayList<>();
     for (ConfigRow r : rows) {
       out.add(RowFactory.create(r.configId(), r.l(), r.n(), r.d(), r.hiddenDim(), r.seed(),
-          r.isStatic(), r.activation(), r.weights() == null ? null : resolved(r.weights())));
+          r.isStatic(), r.activation(), r.weights() == null ? null : resolved(r.weights()),
+          r.init()));
     }
     return spark.createDataFrame(out, schema);
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.SizeLimits;
+import io.hypernet.config.WeightsInit;
 import io.hypernet.testing.Float64Reference;
 import io.hypernet.testing.LocalSpark;
 import io.hypernet.testing.RandomVectors;
@@ -43,11 +44,12 @@ class HypernetsTest {
         .add("D", DataTypes.IntegerType)
         .add("seed", DataTypes.LongType)
         .add("activation", DataTypes.StringType)
+        .add("init", DataTypes.StringType)
         .add("note", DataTypes.StringType); // not a config column: ignored
     configsFrame = spark.createDataFrame(List.of(
-        RowFactory.create("a", 6, 3, 4, 7L, null, "x"),
-        RowFactory.create("b", 3, 2, 5, 9L, "sigmoid", "y"),
-        RowFactory.create("bad", 3, 0, 5, 1L, null, "z")), schema);
+        RowFactory.create("a", 6, 3, 4, 7L, null, null, "x"),
+        RowFactory.create("b", 3, 2, 5, 9L, "sigmoid", "torch", "y"),
+        RowFactory.create("bad", 3, 0, 5, 1L, null, null, "z")), schema);
   }
 
   @AfterAll
@@ -78,6 +80,8 @@ class HypernetsTest {
     assertEquals(fromFrame.validate(limits).valid(), fromPath.validate(limits).valid());
     assertEquals(List.of("bad"), fromPath.validate(limits).invalid().stream()
         .map(i -> i.configId()).toList());
+    assertEquals(List.of(WeightsInit.SEEDED, WeightsInit.TORCH), fromPath.validate(limits)
+        .valid().stream().map(HypernetConfig::init).toList());
     // Saved and read back (what the ML Transformer's persistence does): the same configurations.
     fromPath.toDF(spark).write().parquet(dir + "/saved");
     assertEquals(fromPath.validate(limits).valid(),

@@ -41,11 +41,13 @@ public final class SampleData {
         .add("hidden_dim", DataTypes.IntegerType, false)
         .add("seed", DataTypes.LongType, false)
         .add("static", DataTypes.BooleanType, false)
-        .add("activation", DataTypes.StringType, false);
+        .add("activation", DataTypes.StringType, false)
+        .add("init", DataTypes.StringType, false);
     List<Row> configs = new ArrayList<>();
     for (int k = 0; k < spec.configs(); k++) {
       configs.add(RowFactory.create(configId(k), spec.l(), spec.n(), spec.d(), spec.hiddenDim(),
-          spec.seed() + k, true, k % 2 == 0 ? "none" : "sigmoid"));
+          spec.seed() + k, true, k % 2 == 0 ? "none" : "sigmoid",
+          k % 3 == 2 ? "torch" : "seeded"));
     }
     spark.createDataFrame(configs, configSchema).coalesce(1).write().mode(SaveMode.Overwrite)
         .parquet(dir + "/configs");
