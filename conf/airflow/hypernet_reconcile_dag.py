@@ -8,8 +8,10 @@ succeeded, or failed with "reason" {"message", "exit_code"}; readers of W/
 skip it ('_').
 
 Set per deployment (read when the DAG file is parsed):
-  HYPERNET_JAR   the application jar, readable where spark-submit runs
-                 (job/target/hypernet-job-0.1.0-SNAPSHOT-spark.jar once built)
+  HYPERNET_JAR   the application jar of the cluster's Spark line, readable where
+                 spark-submit runs (once built: Spark 3.5,
+                 job/v3.5/target/hypernet-job-3.5_2.12-0.1.0-SNAPSHOT-spark.jar;
+                 Spark 4, job/v4.2/target/hypernet-job-4.2_2.13-0.1.0-SNAPSHOT-spark.jar)
   HYPERNET_DATA  the dataset root, e.g. hdfs:///data/hypernet
 and the Airflow connection "spark_default" (master: yarn, spark://..., k8s://...).
 """
