@@ -14,9 +14,17 @@ import org.apache.spark.sql.types.StructType;
 public final class InternalFrames {
   private InternalFrames() {}
 
-  /** A DataFrame of {@code rows}, which must match {@code schema}; no per-row conversion. */
+  /**
+   * A DataFrame of {@code rows}, which must match {@code schema}; no per-row conversion.
+   *
+   * @throws UnsupportedOperationException for a Spark Connect session, which has no RDDs
+   */
   public static Dataset<Row> of(SparkSession spark, RDD<InternalRow> rows, StructType schema) {
-    return ((org.apache.spark.sql.classic.SparkSession) spark)
-        .internalCreateDataFrame(rows, schema, false);
+    if (!(spark instanceof org.apache.spark.sql.classic.SparkSession classic)) {
+      throw new UnsupportedOperationException("hypernet-spark runs on a classic SparkSession, "
+          + "not on Spark Connect (" + spark.getClass().getName() + "): it needs the session's "
+          + "RDDs; start the driver without spark.api.mode=connect / spark.remote");
+    }
+    return classic.internalCreateDataFrame(rows, schema, false);
   }
 }
