@@ -1,6 +1,6 @@
 package io.hypernet.job;
 
-import io.hypernet.io.OutputCodecs;
+import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.job.bench.EndToEndBenchmark;
 import io.hypernet.job.bench.ScalingBenchmark;
 import io.hypernet.job.bench.SqlBenchmark;

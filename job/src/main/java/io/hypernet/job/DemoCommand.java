@@ -1,6 +1,6 @@
 package io.hypernet.job;
 
-import io.hypernet.io.OutputCodecs;
+import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.run.ReconcileJob;
 import io.hypernet.job.run.RunSettings;

@@ -1,6 +1,6 @@
 package io.hypernet.job;
 
-import io.hypernet.io.OutputCodecs;
+import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.job.failure.JobFailure;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.LastRunReport;

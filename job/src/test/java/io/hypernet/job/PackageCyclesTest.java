@@ -20,15 +20,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The job's packages depend on each other one way only (the CLI on top, then bench, run,
- * report, io and failure), read from the imports and qualified names in the sources, so that a
- * class added to the wrong package fails here rather than tangling the packages unnoticed.
+ * report, io and failure), and so do the library's (the API in io.hypernet.spark and the ML
+ * Transformer above the internals, the GPU scheduling and the Parquet writer), read from the
+ * imports and qualified names in the sources, so that a class added to the wrong package fails
+ * here rather than tangling the packages unnoticed.
  */
 class PackageCyclesTest {
   private static final Path SOURCES = Path.of("src/main/java");
+  /** The library's shared sources and both lines' own classes (the tests run in job/). */
+  private static final List<Path> LIBRARY_SOURCES = List.of(Path.of("../udf/src/main/java"),
+      Path.of("../udf/v3.5/src/main/java"), Path.of("../udf/v4.2/src/main/java"));
   private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+([\\w.]+);");
   // A reference to a class of the job: the package is everything before the first capital.
   private static final Pattern REFERENCE =
-      Pattern.compile("\\b(io\\.hypernet\\.job(?:\\.[a-z]\\w*)*)\\.[A-Z]");
+      Pattern.compile("\\b(io\\.hypernet\\.(?:job|spark|ml|parquet)(?:\\.[a-z]\\w*)*)\\.[A-Z]");
 
   @Test
   void jobPackagesHaveNoCycle() throws IOException {
@@ -39,13 +44,33 @@ class PackageCyclesTest {
   }
 
   @Test
+  void libraryPackagesHaveNoCycle() throws IOException {
+    Map<String, Set<String>> graph = new TreeMap<>();
+    for (Path root : LIBRARY_SOURCES) {
+      packageGraph(root).forEach((p, uses) ->
+          graph.computeIfAbsent(p, k -> new TreeSet<>()).addAll(uses));
+    }
+    assertTrue(graph.keySet().containsAll(Set.of("io.hypernet.spark", "io.hypernet.ml",
+        "io.hypernet.spark.internal", "io.hypernet.spark.internal.gpu", "io.hypernet.parquet")),
+        "sources not found: " + graph.keySet());
+    assertEquals(Optional.empty(), cycle(graph), "package cycle");
+    // The machinery never reaches up into the API it serves.
+    for (String internal : List.of("io.hypernet.spark.internal", "io.hypernet.spark.internal.gpu",
+        "io.hypernet.parquet")) {
+      assertTrue(!graph.get(internal).contains("io.hypernet.spark")
+          && !graph.get(internal).contains("io.hypernet.ml"), internal + " uses the API: "
+          + graph.get(internal));
+    }
+  }
+
+  @Test
   void findsACycle() {
     Map<String, Set<String>> graph = Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"));
     assertEquals(Optional.of(List.of("a", "b", "c", "a")), cycle(graph));
     assertEquals(Optional.empty(), cycle(Map.of("a", Set.of("b"), "b", Set.of())));
   }
 
-  /** Package → the other job packages its classes name. */
+  /** Package → the other project packages its classes name (job, library). */
   static Map<String, Set<String>> packageGraph(Path root) throws IOException {
     Map<String, Set<String>> graph = new TreeMap<>();
     try (Stream<Path> files = Files.walk(root)) {

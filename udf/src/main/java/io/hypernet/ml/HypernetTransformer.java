@@ -2,7 +2,6 @@ package io.hypernet.ml;
 
 import io.hypernet.engine.EngineKind;
 import io.hypernet.spark.HypernetConfigs;
-import io.hypernet.spark.HypernetReconciler;
 import io.hypernet.spark.Hypernets;
 import io.hypernet.spark.OnBadRow;
 import io.hypernet.spark.ReconcileOptions;
@@ -53,7 +52,8 @@ public final class HypernetTransformer extends Transformer implements MLWritable
     outputCol = new Param<>(this, "outputCol",
         "the column W is added as (array<float>, n×D row-major)");
     engine = new Param<>(this, "engine",
-        "compute engine: auto (DJL when its natives load, else jvm), djl or jvm",
+        "compute engine: auto (DJL on a task's GPU; on CPU the JVM kernel, or DJL where the JDK"
+            + " vector module is missing), djl or jvm",
         ParamValidators.inArray(new String[] {"auto", "djl", "jvm"}));
     batchSize = new IntParam(this, "batchSize",
         "rows per engine call (shrunk for very wide hypernets)", ParamValidators.gt(0));
@@ -150,7 +150,7 @@ public final class HypernetTransformer extends Transformer implements MLWritable
 
   @Override
   public StructType transformSchema(StructType schema) {
-    return HypernetReconciler.withWSchema(schema, options(), $(outputCol), badRows());
+    return Hypernets.withWSchema(schema, options(), $(outputCol), badRows());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.hypernet.spark;
 
+import io.hypernet.spark.internal.InternalColumns;
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.InvalidConfig;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * row uses costs nothing. Also holds the invalid configurations, whose rows are rejected.
  * Serializable: tasks capture it to find their hypernet; the driver-side lists stay behind.
  */
-public final class HypernetCatalog implements Serializable, AutoCloseable {
+final class HypernetCatalog implements Serializable, AutoCloseable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(HypernetCatalog.class);
 
@@ -55,7 +56,7 @@ public final class HypernetCatalog implements Serializable, AutoCloseable {
    *
    * @throws UnreadableWeightsException when a configured weights file cannot be read
    */
-  public static HypernetCatalog build(SparkSession spark, ConfigValidator.Result configs) {
+  static HypernetCatalog build(SparkSession spark, ConfigValidator.Result configs) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Map<String, HypernetRecipe> table = new LinkedHashMap<>();

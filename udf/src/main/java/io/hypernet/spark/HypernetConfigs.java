@@ -1,5 +1,6 @@
 package io.hypernet.spark;
 
+import io.hypernet.spark.internal.ParquetFooters;
 import io.hypernet.config.ConfigRow;
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.SizeLimits;

@@ -1,5 +1,7 @@
 package io.hypernet.spark;
 
+import io.hypernet.spark.internal.InternalColumns;
+import io.hypernet.spark.internal.InternalFrames;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -18,14 +20,14 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reconciles a dataset of w vectors against a {@link HypernetCatalog}: the entry point shared by
- * the batch job and any other Spark front end. Rows flow as Catalyst {@link InternalRow}s through
+ * Plans a reconciliation of a dataset of w vectors against a {@link HypernetCatalog}, behind
+ * {@link Hypernets#reconcile} and {@link Hypernets#withW}. Rows flow as Catalyst {@link InternalRow}s through
  * {@code mapPartitions}, so W goes from the engine's float[] to Parquet without boxing.
  */
-public final class HypernetReconciler {
+final class HypernetReconciler {
   private HypernetReconciler() {}
 
-  public static Reconciliation reconcile(SparkSession spark, Dataset<Row> input,
+  static Reconciliation reconcile(SparkSession spark, Dataset<Row> input,
       HypernetCatalog catalog, ReconcileOptions options) {
     if (options.idColumn() == null) {
       throw new InputSchemaException("an id column is required to write W rows by id; "
@@ -57,7 +59,7 @@ public final class HypernetReconciler {
     RDD<InternalRow> rows = classifiedRows.toJavaRDD()
         .mapPartitions(new PartitionFunction(catalog, options, idType, metrics, null)).rdd();
     Dataset<Row> reconciled =
-        InternalFrames.of(spark, rows, outputSchema(idType, options));
+        InternalFrames.of(spark, rows, OutputSchema.of(idType, options));
     return new Reconciliation(reconciled, rejected, metrics, classifiedRows,
         (dir, codecs, hadoop) -> new MatrixParquetSink(catalog, options, idType, metrics, dir,
             codecs, hadoop), spark, new StructType()
@@ -70,7 +72,7 @@ public final class HypernetReconciler {
    * in the same batches as {@link #reconcile}; bad rows as {@code onBadRow} says. The input's
    * own columns pass through unchanged, so rows need no id.
    */
-  public static Dataset<Row> withW(SparkSession spark, Dataset<Row> input,
+  static Dataset<Row> withW(SparkSession spark, Dataset<Row> input,
       HypernetCatalog catalog, ReconcileOptions options, String outputColumn,
       OnBadRow onBadRow, ReconcileMetrics metrics) {
     StructType output = withWSchema(input.schema(), options, outputColumn, onBadRow);
@@ -100,7 +102,7 @@ public final class HypernetReconciler {
    *
    * @throws InputSchemaException naming the column
    */
-  public static StructType withWSchema(StructType input, ReconcileOptions options,
+  static StructType withWSchema(StructType input, ReconcileOptions options,
       String outputColumn, OnBadRow onBadRow) {
     RowClassifier.checkSchema(input, options);
     List<String> added = onBadRow == OnBadRow.KEEP
@@ -137,19 +139,6 @@ public final class HypernetReconciler {
       case SORT -> rows.sortWithinPartitions(configId);
       case REPARTITION -> rows.repartition(configId).sortWithinPartitions(configId);
     };
-  }
-
-  /**
-   * id (the input's type), config_id, n, D, W as array&lt;float&gt; row-major (REFERENCE.md,
-   * "Output layout").
-   */
-  public static StructType outputSchema(DataType idType, ReconcileOptions options) {
-    return new StructType()
-        .add(options.idColumn(), idType, false)
-        .add(options.configColumn(), DataTypes.StringType, false)
-        .add("n", DataTypes.IntegerType, false)
-        .add("D", DataTypes.IntegerType, false)
-        .add("W", DataTypes.createArrayType(DataTypes.FloatType, false), false);
   }
 
   private static final class PartitionFunction

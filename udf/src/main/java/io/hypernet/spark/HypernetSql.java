@@ -1,5 +1,6 @@
 package io.hypernet.spark;
 
+import io.hypernet.spark.internal.ExecutorReconcilers;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.InvalidConfig;
 import io.hypernet.engine.ReconciliationEngine;
@@ -17,7 +18,8 @@ import scala.collection.Seq;
  * {@code hypernet_reconcile(config_id, w)} is W as array&lt;float&gt; (null for a row that cannot
  * be reconciled), {@code hypernet_reject_reason(config_id, w)} is why not (null for a good row),
  * with the codes of the rejects dataset. One engine call per row: the batched forms
- * ({@link Hypernets}, the ML Transformer) are several times faster for bulk work (README).
+ * ({@link Hypernets}, the ML Transformer) are several times faster for bulk work
+ * (BENCHMARKS.md, "The SQL function against the batched path").
  */
 public final class HypernetSql {
   public static final String RECONCILE = "hypernet_reconcile";
@@ -84,17 +86,21 @@ public final class HypernetSql {
       return out;
     }
 
-    /** The rejects' reason code, in the order the batch path's classifier checks them. */
+    /**
+     * The rejects' reason code, in {@link RejectReason}'s order like the batch classifier
+     * ({@code HypernetSqlTest} holds the front ends to it): a non-finite element wins over a
+     * null one.
+     */
     String rejectReason(String configId, Seq<Object> w) {
       if (configId == null) {
         return RejectReason.NULL_CONFIG_ID.code();
       }
-      if (invalid.containsKey(configId)) {
-        return RejectReason.INVALID_CONFIG.code();
-      }
       HypernetConfig config = valid.get(configId);
-      if (config == null) {
+      if (config == null && !invalid.containsKey(configId)) {
         return RejectReason.UNKNOWN_CONFIG_ID.code();
+      }
+      if (config == null) {
+        return RejectReason.INVALID_CONFIG.code();
       }
       if (w == null) {
         return RejectReason.NULL_W.code();

@@ -3,6 +3,8 @@ package io.hypernet.spark;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The library's entry point, the same from Java, Scala and Python (py4j): configurations
@@ -44,11 +46,35 @@ public final class Hypernets {
   public static Dataset<Row> withW(Dataset<Row> input, HypernetConfigs configs,
       ReconcileOptions withId, String outputColumn, OnBadRow onBadRow) {
     SparkSession spark = input.sparkSession();
-    ReconcileOptions options = withId.withColumns(null, withId.configColumn(), withId.wColumn());
+    ReconcileOptions options = withoutId(withId);
     HypernetReconciler.withWSchema(input.schema(), options, outputColumn, onBadRow); // before work
     HypernetCatalog catalog = catalog(spark, configs, options);
     return HypernetReconciler.withW(spark, input, catalog, options, outputColumn, onBadRow,
         new ReconcileMetrics(spark.sparkContext()));
+  }
+
+  /**
+   * The schema {@link #withW} returns for an input of schema {@code input}, checked without
+   * running anything.
+   *
+   * @throws InputSchemaException an input column is missing or of the wrong type, or an added
+   *     column already exists
+   */
+  public static StructType withWSchema(StructType input, ReconcileOptions withId,
+      String outputColumn, OnBadRow onBadRow) {
+    return HypernetReconciler.withWSchema(input, withoutId(withId), outputColumn, onBadRow);
+  }
+
+  /**
+   * The schema of {@link Reconciliation#reconciled()} for ids of {@code idType}:
+   * {@code id, config_id, n, D, W} (REFERENCE.md, "Output layout").
+   */
+  public static StructType outputSchema(DataType idType, ReconcileOptions options) {
+    return OutputSchema.of(idType, options);
+  }
+
+  private static ReconcileOptions withoutId(ReconcileOptions options) {
+    return options.withColumns(null, options.configColumn(), options.wColumn());
   }
 
   static HypernetCatalog catalog(SparkSession spark, HypernetConfigs configs,

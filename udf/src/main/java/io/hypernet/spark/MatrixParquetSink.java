@@ -1,8 +1,8 @@
 package io.hypernet.spark;
 
 import io.hypernet.config.HypernetConfig;
-import io.hypernet.io.MatrixParquetWriter;
-import io.hypernet.io.OutputCodecs;
+import io.hypernet.parquet.MatrixParquetWriter;
+import io.hypernet.parquet.OutputCodecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
     this.dir = dir;
     this.codecs = codecs;
     this.hadoop = new SerializableConfiguration(hadoop);
-    this.sparkSchemaJson = HypernetReconciler.outputSchema(idType, options).json();
+    this.sparkSchemaJson = OutputSchema.of(idType, options).json();
   }
 
   /** Rolls each partition to a new file every {@code rows} rows; 0 keeps one file. */

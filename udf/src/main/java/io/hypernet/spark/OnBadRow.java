@@ -2,7 +2,7 @@ package io.hypernet.spark;
 
 /**
  * What the pass-through form ({@link Hypernets#withW}) does with a row that cannot be
- * reconciled (README "When input is bad" lists the reasons).
+ * reconciled (docs/output.md, "Rejects", lists the reasons).
  */
 public enum OnBadRow {
   /** Kept, with W null and the reason in {@code reason} and {@code reason_detail}. */

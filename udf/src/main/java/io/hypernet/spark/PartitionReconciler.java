@@ -1,5 +1,9 @@
 package io.hypernet.spark;
 
+import io.hypernet.spark.internal.ExecutorReconcilers;
+import io.hypernet.spark.internal.ExecutorSettings;
+import io.hypernet.spark.internal.TestHooks;
+import io.hypernet.spark.internal.gpu.TaskGpu;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.engine.ReconciliationEngine;
 import java.util.HashMap;
@@ -41,9 +45,9 @@ final class PartitionReconciler implements Iterator<InternalRow> {
   private final TaskGpu gpu;
   /** Null for the job's layout. */
   private final PassThrough passThrough;
-  /** Taken once per task: {@link ExecutorReconcilers#get} re-reads the Spark conf. */
+  private final ExecutorSettings settings = ExecutorSettings.current();
   private final ExecutorReconcilers cache = ExecutorReconcilers.get();
-  private final TestFaults faults = TestFaults.forCurrentTask();
+  private final TestHooks.TaskFault fault = TestHooks.taskFault(settings);
   private final ReconciliationEngine engine;
   private final Map<UTF8String, Pending> pending = new HashMap<>();
   private final int maxPendingRows;
@@ -70,7 +74,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     this.idType = idType;
     this.metrics = metrics;
     this.maxPendingRows = 4 * options.batchSize();
-    this.gpu = TaskGpu.forCurrentTask(metrics);
+    this.gpu = TaskGpu.forCurrentTask(settings.gpu(), metrics::recordGpuTask);
     this.engine = cache.engine(options.engine(), gpu.ordinal());
     metrics.recordEngine(engine.description());
   }
@@ -212,8 +216,8 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     if (out.length < needed) {
       out = new float[Math.toIntExact((long) batch.capacity * batch.config.outputSize())];
     }
-    if (faults != null) {
-      faults.beforeBatch();
+    if (fault != null) {
+      fault.beforeBatch();
     }
     HypernetRecipe recipe = batch.recipe;
     try (ExecutorReconcilers.Lease lease = cache

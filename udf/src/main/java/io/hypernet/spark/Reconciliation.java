@@ -1,8 +1,10 @@
 package io.hypernet.spark;
 
+import io.hypernet.spark.internal.InternalFrames;
+import io.hypernet.spark.internal.WriteAttempts;
 import io.hypernet.config.InvalidConfig;
 import java.util.List;
-import io.hypernet.io.OutputCodecs;
+import io.hypernet.parquet.OutputCodecs;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import org.apache.hadoop.conf.Configuration;

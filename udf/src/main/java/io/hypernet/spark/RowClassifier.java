@@ -1,5 +1,6 @@
 package io.hypernet.spark;
 
+import io.hypernet.spark.internal.InternalColumns;
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array_max;
 import static org.apache.spark.sql.functions.array_min;
@@ -67,16 +68,17 @@ final class RowClassifier {
                 lit(" has l="), col(names.l()))),
         // Compiled expressions, not exists(w, lambda): higher-order functions are interpreted
         // and boxed per element, which showed in profiles (BENCHMARKS.md).
-        // array_contains is null exactly when w holds a null and no NaN (a w with both is
-        // rejected as non-finite by the next rule); it compares primitives in a loop, where
-        // arrays_overlap boxed every element into a HashSet probe (3 % of task time).
-        new Rule(RejectReason.NULL_W_ELEMENT,
-            array_contains(w, Float.NaN).isNull(), lit("w has a null element")),
-        // Spark orders NaN above +Infinity: max >= +Inf exactly when some element is NaN or +Inf.
+        // Spark orders NaN above +Infinity and array_max/min skip nulls: max >= +Inf exactly
+        // when some element is NaN or +Inf, whatever nulls w holds.
         new Rule(RejectReason.NON_FINITE_W,
             array_max(w).geq(lit(Float.POSITIVE_INFINITY))
                 .or(array_min(w).equalTo(lit(Float.NEGATIVE_INFINITY))),
-            lit("w has a NaN or infinite element (as float32)")));
+            lit("w has a NaN or infinite element (as float32)")),
+        // With no NaN left (the rule above), array_contains(w, NaN) is null exactly when w holds
+        // a null; it compares primitives in a loop, where arrays_overlap boxed every element
+        // into a HashSet probe (3 % of task time).
+        new Rule(RejectReason.NULL_W_ELEMENT,
+            array_contains(w, Float.NaN).isNull(), lit("w has a null element")));
 
     Column reason = null;
     Column detail = null;

@@ -1,5 +1,6 @@
 package io.hypernet.spark;
 
+import io.hypernet.spark.internal.ExecutorReconcilers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

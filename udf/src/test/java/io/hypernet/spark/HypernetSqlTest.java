@@ -61,6 +61,12 @@ class HypernetSqlTest {
     rows.add(RowFactory.create(105L, "b", new Double[] {1.0, null, 2.0}));
     rows.add(RowFactory.create(106L, "b", new Double[] {1.0, Double.NaN, 2.0}));
     rows.add(RowFactory.create(107L, "b", new Double[] {1.0, 1e300, 2.0}));
+    // A null and a non-finite element together: non_finite_w on every front end (the batch
+    // path once said null_w_element for these unless a NaN was among them).
+    rows.add(RowFactory.create(108L, "b", new Double[] {null, Double.POSITIVE_INFINITY, 2.0}));
+    rows.add(RowFactory.create(109L, "b", new Double[] {Double.NaN, null, 2.0}));
+    rows.add(RowFactory.create(110L, "b", new Double[] {null, 2.0, Double.NEGATIVE_INFINITY}));
+    rows.add(RowFactory.create(111L, "b", new Double[] {null, 2.0, -1e300}));
     return spark.createDataFrame(rows, schema);
   }
 
@@ -70,7 +76,7 @@ class HypernetSqlTest {
     input().createOrReplaceTempView("vectors");
     List<Row> sql = spark.sql("SELECT id, hypernet_reconcile(config_id, w) AS W, "
         + "hypernet_reject_reason(config_id, w) AS reason FROM vectors").collectAsList();
-    assertEquals(32, sql.size());
+    assertEquals(36, sql.size());
 
     Map<Long, String> batchReasons = new HashMap<>();
     Map<Long, Row> batchW = new HashMap<>();
@@ -80,7 +86,20 @@ class HypernetSqlTest {
           .forEach(r -> batchReasons.put(r.getLong(0), r.getAs("reason")));
       batch.reconciled().collectAsList().forEach(r -> batchW.put(r.getLong(0), r));
     }
-    assertEquals(8, batchReasons.size());
+    assertEquals(12, batchReasons.size());
+    assertEquals(Map.ofEntries(Map.entry(100L, "null_config_id"),
+        Map.entry(101L, "unknown_config_id"), Map.entry(102L, "invalid_config"),
+        Map.entry(103L, "null_w"), Map.entry(104L, "wrong_w_length"),
+        Map.entry(105L, "null_w_element"), Map.entry(106L, "non_finite_w"),
+        Map.entry(107L, "non_finite_w"), Map.entry(108L, "non_finite_w"),
+        Map.entry(109L, "non_finite_w"), Map.entry(110L, "non_finite_w"),
+        Map.entry(111L, "non_finite_w")), batchReasons);
+    // The pass-through form (the ML Transformer's) classifies with the same rules.
+    Map<Long, String> keptReasons = new HashMap<>();
+    Hypernets.withW(input(), configs, ReconcileOptions.defaults(), "W_matrix", OnBadRow.KEEP)
+        .filter("reason IS NOT NULL").collectAsList()
+        .forEach(r -> keptReasons.put(r.getLong(0), r.getAs("reason")));
+    assertEquals(batchReasons, keptReasons);
     for (Row r : sql) {
       long id = r.getLong(0);
       assertEquals(batchReasons.get(id), r.getString(2), "reason of row " + id);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypernet.engine.EngineKind;
-import io.hypernet.io.OutputCodecs;
+import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.ml.HypernetTransformer;
 import io.hypernet.testing.LocalSpark;
 import io.hypernet.testing.TorchFixtureTables;

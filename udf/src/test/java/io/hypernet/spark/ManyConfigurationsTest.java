@@ -1,5 +1,7 @@
 package io.hypernet.spark;
 
+import io.hypernet.spark.internal.ExecutorReconcilers;
+import io.hypernet.spark.internal.ExecutorSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +52,7 @@ class ManyConfigurationsTest {
   @BeforeAll
   static void start() {
     spark = LocalSpark.start("local[2]",
-        Map.of(ExecutorReconcilers.MAX_BYTES_CONF, String.valueOf(CACHE_BYTES)));
+        Map.of(ExecutorSettings.CACHE_MAX_BYTES, String.valueOf(CACHE_BYTES)));
     List<ConfigRow> configs = new ArrayList<>();
     for (int c = 0; c < USED + UNUSED; c++) {
       String id = (c < USED ? "used-" : "unused-") + c;

@@ -9,7 +9,7 @@ import io.hypernet.config.ConfigRow;
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.SizeLimits;
 import io.hypernet.engine.EngineKind;
-import io.hypernet.io.OutputCodecs;
+import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.testing.LocalSpark;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,13 +6,13 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.SizeLimits;
-import io.hypernet.io.OutputCodecs;
+import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.run.ReconcileJob;
 import io.hypernet.job.run.RunSettings;
 import io.hypernet.job.sample.SampleData;
 import io.hypernet.spark.HypernetConfigs;
-import io.hypernet.spark.HypernetReconciler;
+import io.hypernet.spark.Hypernets;
 import io.hypernet.spark.ReconcileOptions;
 import io.hypernet.weights.HypernetWeights;
 import java.io.IOException;
@@ -167,7 +167,7 @@ public final class EndToEndBenchmark {
 
   private Result writeFloor() {
     StructType schema =
-        HypernetReconciler.outputSchema(DataTypes.LongType, ReconcileOptions.defaults());
+        Hypernets.outputSchema(DataTypes.LongType, ReconcileOptions.defaults());
     Start start = Start.now();
     spark.range(0, rows, 1, partitions).map(new PrecomputedRow(shape), Encoders.row(schema))
         .write().mode(SaveMode.Overwrite).option("compression", codecName())

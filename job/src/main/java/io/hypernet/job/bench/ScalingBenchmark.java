@@ -1,11 +1,11 @@
 package io.hypernet.job.bench;
 
-import io.hypernet.io.OutputCodecs;
+import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.job.run.RunSettings;
 import io.hypernet.job.sample.SampleData;
 import io.hypernet.spark.ConfigGrouping;
-import io.hypernet.spark.ExecutorReconcilers;
+import io.hypernet.spark.internal.ExecutorReconcilers;
 import io.hypernet.spark.ReconcileOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;

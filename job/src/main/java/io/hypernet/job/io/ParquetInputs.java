@@ -1,7 +1,7 @@
 package io.hypernet.job.io;
 
 import io.hypernet.job.failure.JobFailure;
-import io.hypernet.spark.ParquetFooters;
+import io.hypernet.spark.internal.ParquetFooters;
 import io.hypernet.text.BoundedText;
 import java.io.IOException;
 import java.util.ArrayList;

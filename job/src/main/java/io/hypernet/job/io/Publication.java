@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import io.hypernet.spark.internal.TestHooks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +26,6 @@ import org.slf4j.LoggerFactory;
  * run into the same output or rejects repairs.
  */
 public final class Publication implements AutoCloseable {
-  /**
-   * Test-only fault injection, inert unless set: with {@code -Dhypernet.test.halt-at=STEP} the
-   * driver halts (exit 137, no finally blocks or shutdown hooks, as after SIGKILL) right after
-   * that publish step; with {@code -Dhypernet.test.pause-at=STEP} it waits there until the file
-   * named by {@code -Dhypernet.test.resume-file} exists.
-   */
-  static final String HALT_PROPERTY = "hypernet.test.halt-at";
-  static final String PAUSE_PROPERTY = "hypernet.test.pause-at";
-  static final String RESUME_PROPERTY = "hypernet.test.resume-file";
 
   private static final Logger LOG = LoggerFactory.getLogger(Publication.class);
 
@@ -46,7 +38,7 @@ public final class Publication implements AutoCloseable {
 
   /** {@code datasets} in publish order: the output, the commit point, comes last. */
   public Publication(Configuration hadoop, String runId, List<OutputPublisher> datasets) {
-    this(hadoop, runId, datasets, Publication::injectFaults);
+    this(hadoop, runId, datasets, TestHooks::afterPublishStep);
   }
 
   Publication(Configuration hadoop, String runId, List<OutputPublisher> datasets,
@@ -266,26 +258,6 @@ public final class Publication implements AutoCloseable {
     } catch (IOException e) {
       LOG.warn("could not remove abandoned staging directories next to {}: {}", target,
           e.getMessage());
-    }
-  }
-
-  private static void injectFaults(String step) {
-    if (step.equals(System.getProperty(HALT_PROPERTY))) {
-      LOG.warn("test fault injection: halting after publish step {}", step);
-      Runtime.getRuntime().halt(137);
-    }
-    if (step.equals(System.getProperty(PAUSE_PROPERTY))) {
-      java.nio.file.Path resume = java.nio.file.Path.of(System.getProperty(RESUME_PROPERTY));
-      LOG.warn("test fault injection: paused after publish step {} until {} exists", step,
-          resume);
-      while (!java.nio.file.Files.exists(resume)) {
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
     }
   }
 }

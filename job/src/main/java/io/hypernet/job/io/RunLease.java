@@ -16,6 +16,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import io.hypernet.spark.internal.TestHooks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +27,6 @@ import org.slf4j.LoggerFactory;
  * process on this host that no longer exists (a killed local driver is seen at once).
  */
 public final class RunLease implements AutoCloseable {
-  /** Milliseconds between refreshes (default 30 s); small values let tests age leases fast. */
-  public static final String REFRESH_PROPERTY = "hypernet.lease.refresh-ms";
-  /** Age after which a lease is abandoned (default max(10 min, 5 refreshes)). */
-  public static final String EXPIRY_PROPERTY = "hypernet.lease.expiry-ms";
-
   private static final Logger LOG = LoggerFactory.getLogger(RunLease.class);
   private static final String HOST = hostName();
 
@@ -118,12 +114,14 @@ public final class RunLease implements AutoCloseable {
         .orElse("-");
   }
 
+  /** Milliseconds between refreshes: 30 s (tests may shorten it, {@link TestHooks}). */
   static long refreshMillis() {
-    return Long.getLong(REFRESH_PROPERTY, 30_000L);
+    return TestHooks.leaseRefreshMillis(30_000L);
   }
 
+  /** Age after which a lease is abandoned: max(10 min, 5 refreshes). */
   static long expiryMillis() {
-    return Long.getLong(EXPIRY_PROPERTY, Math.max(600_000L, 5 * refreshMillis()));
+    return TestHooks.leaseExpiryMillis(Math.max(600_000L, 5 * refreshMillis()));
   }
 
   private static String hostName() {

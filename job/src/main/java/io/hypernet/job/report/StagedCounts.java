@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.hex;
 
-import io.hypernet.spark.ParquetFooters;
+import io.hypernet.spark.internal.ParquetFooters;
 import io.hypernet.spark.WrittenRows;
 import io.hypernet.text.BoundedText;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.hypernet.job.run;
 
-import io.hypernet.io.OutputCodecs;
+import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.spark.ReconcileOptions;
 import java.util.List;

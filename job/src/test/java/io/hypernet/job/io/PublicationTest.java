@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import io.hypernet.spark.internal.TestHooks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,12 +51,12 @@ class PublicationTest {
   @BeforeAll
   static void slowLeaseRefresh() {
     // The crashed run's refresher must not bring back the leases the test deletes.
-    System.setProperty(RunLease.REFRESH_PROPERTY, "3600000");
+    System.setProperty(TestHooks.LEASE_REFRESH_MS, "3600000");
   }
 
   @AfterAll
   static void restoreLeaseRefresh() {
-    System.clearProperty(RunLease.REFRESH_PROPERTY);
+    System.clearProperty(TestHooks.LEASE_REFRESH_MS);
   }
 
   @Test
