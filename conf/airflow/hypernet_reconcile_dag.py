@@ -24,8 +24,9 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 JAR = os.environ.get("HYPERNET_JAR", "/opt/hypernet/hypernet-job-0.1.0-SNAPSHOT-spark.jar")
 DATA = os.environ.get("HYPERNET_DATA", "hdfs:///data/hypernet")
 
-# What the job needs on top of the cluster's own spark-defaults.conf (README, "Run on a
-# cluster"): the jvm engine's vector module, and DJL offline at one PyTorch thread per task core.
+# What the job needs on top of the cluster's own spark-defaults.conf (docs/clusters.md, "Our
+# settings go with --conf"): the jvm engine's vector module, and DJL offline at one PyTorch
+# thread per task core.
 JAVA_OPTIONS = ("--add-modules=jdk.incubator.vector -Dai.djl.offline=true "
                 "-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1")
 

@@ -31,7 +31,7 @@ class StandaloneKillIT {
   private static final String SLOW = "spark.hypernet.test.faults=slow-partition=0:6000";
   private static final List<String> SETTINGS = List.of("spark.executor.memory=512m",
       "spark.ui.enabled=false", SLOW);
-  /** The JVM options README's "Run on a cluster" passes with --conf. */
+  /** The JVM options docs/clusters.md ("Our settings go with --conf") passes with --conf. */
   private static final String JAVA_OPTIONS = "--add-modules=jdk.incubator.vector"
       + " -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
       + " -Dai.djl.pytorch.num_interop_threads=1";
@@ -93,7 +93,7 @@ class StandaloneKillIT {
     return Launcher.start(Map.of("SPARK_LOCAL_IP", "127.0.0.1"), log, args.toArray(String[]::new));
   }
 
-  /** Client-mode spark-submit as the README gives it: our settings as --conf, no properties. */
+  /** Client-mode spark-submit as in docs/clusters.md: our settings as --conf, no properties. */
   private static Process sparkSubmit(List<String> job, Path log) throws Exception {
     Path home = SparkHome.create(dir.resolve("submit"));
     List<String> command = new ArrayList<>(List.of(

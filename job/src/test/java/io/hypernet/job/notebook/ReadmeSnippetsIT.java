@@ -16,14 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's Scala and SQL snippets for library users ("Library API", "Use in an ML pipeline",
- * "Use from SQL"), run in order in Spark's Scala REPL on a generated sample, then checked from
- * Scala: the Transformer's test from Scala, through the REPL as a Scala user meets it.
+ * The user docs' Scala and SQL snippets for library users (docs/library.md, sections "Library
+ * API", "Use in an ML pipeline", "Use from SQL"), run in order in Spark's Scala REPL on a
+ * generated sample, then checked from Scala: the Transformer's test from Scala, through the REPL
+ * as a Scala user meets it.
  */
 class ReadmeSnippetsIT {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final String CLASSPATH = System.getProperty("surefire.test.class.path",
       System.getProperty("java.class.path"));
+  private static final String DOC = "docs/library.md";
   private static final List<String> SECTIONS =
       List.of("Library API", "Use in an ML pipeline", "Use from SQL");
   private static final Pattern BLOCK = Pattern.compile("```(scala|sql)\\n(.*?)```", Pattern.DOTALL);
@@ -32,25 +34,28 @@ class ReadmeSnippetsIT {
   Path dir;
 
   @Test
-  void theReadmesLibrarySnippetsRunAndAgree() throws Exception {
-    String readme = Files.readString(ROOT.resolve("README.md"));
+  void theLibraryDocsSnippetsRunAndAgree() throws Exception {
+    Path doc = ROOT.resolve(DOC);
+    assertTrue(Files.isRegularFile(doc), DOC + " exists (the library snippets live there)");
+    String text = Files.readString(doc);
     List<Paragraph> paragraphs = new ArrayList<>();
     paragraphs.add(paragraph(paragraphs, "generate the sample", "spark", String.join("\n",
         "val sample = \"" + dir.resolve("sample") + "\"",
         "io.hypernet.job.sample.SampleData.write(spark, new io.hypernet.job.sample.SampleData"
             + ".Spec(2000, 3, 16, 4, 8, 32, 7, 9, 2), sample)")));
     for (String section : SECTIONS) {
-      int start = readme.indexOf("\n## " + section + "\n");
-      assertTrue(start >= 0, "README has a section \"" + section + "\"");
-      int end = readme.indexOf("\n## ", start + 1);
-      Matcher block = BLOCK.matcher(readme.substring(start, end < 0 ? readme.length() : end));
+      int start = text.indexOf("\n## " + section + "\n");
+      assertTrue(start >= 0, DOC + " has a section \"## " + section + "\" (its snippets are run)");
+      int end = text.indexOf("\n## ", start + 1);
+      Matcher block = BLOCK.matcher(text.substring(start, end < 0 ? text.length() : end));
       while (block.find()) {
         String interpreter = block.group(1).equals("scala") ? "spark" : "sql";
         paragraphs.add(paragraph(paragraphs, section, interpreter, block.group(2)));
       }
     }
     int snippets = paragraphs.size() - 1;
-    assertTrue(snippets >= 4, "the README's library sections hold " + snippets + " snippets");
+    assertTrue(snippets >= 4, DOC + "'s sections " + SECTIONS + " hold " + snippets
+        + " scala/sql snippets, expected at least 4");
     // What the snippets made, checked from Scala: the batch path, the Transformer saved and
     // reloaded, and SQL agree on every row's W; bad rows are rejected everywhere.
     paragraphs.add(paragraph(paragraphs, "checks", "spark", String.join("\n",
@@ -75,14 +80,14 @@ class ReadmeSnippetsIT {
 
     try (NoteRunner runner = new NoteRunner(ROOT,
         Files.createDirectories(dir.resolve("repl-classes")), CLASSPATH)) {
-      List<Outcome> outcomes = runner.run(new ZeppelinNote("README", paragraphs));
+      List<Outcome> outcomes = runner.run(new ZeppelinNote(DOC, paragraphs));
       assertEquals(paragraphs.size(), outcomes.stream().filter(Outcome::ran).count());
     }
   }
 
   private static Paragraph paragraph(List<Paragraph> before, String title, String interpreter,
       String body) {
-    return new Paragraph(before.size() + 1, "readme-" + (before.size() + 1), title, interpreter,
+    return new Paragraph(before.size() + 1, "docs-" + (before.size() + 1), title, interpreter,
         body, true, Map.of());
   }
 }
