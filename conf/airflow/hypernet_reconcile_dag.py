@@ -11,7 +11,8 @@ Set per deployment (read when the DAG file is parsed):
   HYPERNET_JAR   the application jar of the cluster's Spark line, readable where
                  spark-submit runs (once built: Spark 3.5,
                  job/v3.5/target/hypernet-job-3.5_2.12-0.1.0-SNAPSHOT-spark.jar;
-                 Spark 4, job/v4.2/target/hypernet-job-4.2_2.13-0.1.0-SNAPSHOT-spark.jar)
+                 Spark 4, job/v4.2/target/hypernet-job-4.2_2.13-0.1.0-SNAPSHOT-spark.jar;
+                 default: the Spark 3.5 jar copied to /opt/hypernet/)
   HYPERNET_DATA  the dataset root, e.g. hdfs:///data/hypernet
 and the Airflow connection "spark_default" (master: yarn, spark://..., k8s://...).
 """
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 from airflow import DAG
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
-JAR = os.environ.get("HYPERNET_JAR", "/opt/hypernet/hypernet-job-0.1.0-SNAPSHOT-spark.jar")
+JAR = os.environ.get("HYPERNET_JAR", "/opt/hypernet/hypernet-job-3.5_2.12-0.1.0-SNAPSHOT-spark.jar")
 DATA = os.environ.get("HYPERNET_DATA", "hdfs:///data/hypernet")
 
 # What the job needs on top of the cluster's own spark-defaults.conf (docs/clusters.md, "Our

@@ -35,6 +35,20 @@ class AirflowDagIT {
   @TempDir
   Path dir;
 
+  /** Without HYPERNET_JAR the DAG names the default line's jar as the build names it. */
+  @Test
+  void theDefaultJarIsOneTheBuildProduces() throws IOException {
+    java.util.regex.Matcher jar = java.util.regex.Pattern
+        .compile("os\\.environ\\.get\\(\"HYPERNET_JAR\", \"([^\"]+)\"\\)")
+        .matcher(Files.readString(DAG));
+    assertTrue(jar.find(), "the DAG reads HYPERNET_JAR with a default");
+    String name = Path.of(jar.group(1)).getFileName().toString();
+    assertTrue(name.startsWith("hypernet-job-3.5_2.12-"), name + ": the default line is 3.5");
+    String thisLine = SparkHome.applicationJar().getFileName().toString();
+    assertEquals(thisLine, name.replace("3.5_2.12", thisLine.contains("_2.13") ? "4.2_2.13"
+        : "3.5_2.12"), "the build's jar and the DAG's default differ");
+  }
+
   @Test
   void theDagsSparkSubmitCommandRunsAndItsRetryIsIdempotent() throws Exception {
     // Bytecode goes to the temp dir, not next to the DAG in the source tree.
