@@ -18,6 +18,7 @@ import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * appeared; under {@code --mode overwrite} it publishes after the first. The output is always
  * one whole run's and nothing is left next to it.
  */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class ConcurrentRunsIT {
   private static final Path DIR = SparkHome.BUILD.resolve("concurrent-runs-it");
 

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * imports and qualified names in the sources, so that a class added to the wrong package fails
  * here rather than tangling the packages unnoticed.
  */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class PackageCyclesTest {
   private static final Path SOURCES = Path.of("src/main/java");
   /** The library's shared sources and both lines' own classes (the tests run in job/). */

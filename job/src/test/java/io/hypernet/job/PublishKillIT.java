@@ -20,6 +20,7 @@ import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * nothing, or the previous complete output, never a part; the rerun must publish the same rows and
  * values.
  */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class PublishKillIT {
   private static final Path DIR = SparkHome.BUILD.resolve("publish-kill-it");
   private static final Path OUT = DIR.resolve("out");

@@ -16,6 +16,7 @@ import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * Every snapshot must hold exactly a whole dataset's rows. PublicationTest also crashes in-process
  * after every publish and repair step, with and without a previous output.
  */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class PublishStepKillIT {
   private static final Path DIR = SparkHome.BUILD.resolve("publish-step-kill-it");
   private static final Path OUT = DIR.resolve("out");

@@ -9,9 +9,11 @@ import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.TestConfigs;
 import io.hypernet.spark.ReconcileOptions;
 import io.hypernet.weights.HypernetWeights;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** What the JVM engine and the batching allocate is bounded by bytes, not only by rows. */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class LayerMemoryTest {
 
   @Test

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The vector min/max scan gives exactly the scalar loop's result, edge values included. */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class FloatRangeTest {
   @Test
   void theVectorScanMatchesTheScalarLoopBitForBit() {

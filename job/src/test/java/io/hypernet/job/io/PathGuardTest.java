@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Outputs and rejects that would replace or delete an input are refused, however spelled. */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class PathGuardTest {
   private final PathGuard guard = new PathGuard(new Configuration());
 

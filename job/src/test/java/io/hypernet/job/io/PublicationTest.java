@@ -25,6 +25,7 @@ import org.apache.hadoop.fs.FileSystem;
 import io.hypernet.spark.internal.TestHooks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * step hook and the crashed run's leases deleted, as a killed driver leaves them; the real
  * SIGKILL of a driver is PublishStepKillIT's.
  */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class PublicationTest {
   private static final Configuration HADOOP = new Configuration();
 

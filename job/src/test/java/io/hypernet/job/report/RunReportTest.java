@@ -10,9 +10,11 @@ import io.hypernet.spark.ReconcileMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The accounting check: totals and the per-configuration counts must both add up. */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class RunReportTest {
   private static RunReport report(long in, long written, long rejected,
       Map<String, RunReport.ConfigCounts> perConfig) {

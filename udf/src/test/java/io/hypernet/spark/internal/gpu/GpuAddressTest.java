@@ -2,9 +2,11 @@ package io.hypernet.spark.internal.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Spark's GPU addresses as discovery scripts report them, mapped to CUDA device ordinals. */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class GpuAddressTest {
 
   @Test

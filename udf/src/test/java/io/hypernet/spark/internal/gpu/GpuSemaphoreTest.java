@@ -12,9 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The per-device GPU task limit, with real threads standing in for tasks. */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class GpuSemaphoreTest {
 
   @Test
