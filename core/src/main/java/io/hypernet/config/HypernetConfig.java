@@ -7,73 +7,31 @@ import java.util.Objects;
 /**
  * One row of the configurations table (REFERENCE.md, "Configurations") with its defaults applied.
  *
- * <p>Instances are only created through {@link ConfigValidator}, so every instance describes a
- * hypernet that can be built: positive sizes, a known activation, sizes within {@link SizeLimits}.
+ * <p>{@link ConfigValidator} makes them from table rows, checking them against the size limits;
+ * the constructor itself refuses what no hypernet can be built from, so every instance describes
+ * one.
+ *
+ * @param l length of the input vector w
+ * @param n rows of the output matrix W
+ * @param d columns of the output matrix W
+ * @param init which generator makes the frozen weights from the seed; not used by an imported
+ *     hypernet
+ * @param weightsSource null for seed-derived weights; else the safetensors file, with its digest
+ *     once read
  */
-public final class HypernetConfig implements Serializable {
-  private static final long serialVersionUID = 1L;
-
+public record HypernetConfig(String configId, int l, int n, int d, int hiddenDim, long seed,
+    Activation activation, WeightsInit init, String weightsSource) implements Serializable {
   public static final int DEFAULT_HIDDEN_DIM = 128;
   public static final long DEFAULT_SEED = 0L;
 
-  private final String configId;
-  private final int l;
-  private final int n;
-  private final int d;
-  private final int hiddenDim;
-  private final long seed;
-  private final Activation activation;
-  private final WeightsInit init;
-  /** Null for seed-derived weights; else the safetensors file, with its digest once read. */
-  private final String weightsSource;
-
-  HypernetConfig(String configId, int l, int n, int d, int hiddenDim, long seed,
-      Activation activation, WeightsInit init, String weightsSource) {
-    this.configId = Objects.requireNonNull(configId, "configId");
-    this.l = l;
-    this.n = n;
-    this.d = d;
-    this.hiddenDim = hiddenDim;
-    this.seed = seed;
-    this.activation = Objects.requireNonNull(activation, "activation");
-    this.init = Objects.requireNonNull(init, "init");
-    this.weightsSource = weightsSource;
-  }
-
-  public String configId() {
-    return configId;
-  }
-
-  /** Length of the input vector w. */
-  public int l() {
-    return l;
-  }
-
-  /** Rows of the output matrix W. */
-  public int n() {
-    return n;
-  }
-
-  /** Columns of the output matrix W. */
-  public int d() {
-    return d;
-  }
-
-  public int hiddenDim() {
-    return hiddenDim;
-  }
-
-  public long seed() {
-    return seed;
-  }
-
-  public Activation activation() {
-    return activation;
-  }
-
-  /** Which generator makes the frozen weights from the seed; not used by an imported hypernet. */
-  public WeightsInit init() {
-    return init;
+  public HypernetConfig {
+    Objects.requireNonNull(configId, "configId");
+    Objects.requireNonNull(activation, "activation");
+    Objects.requireNonNull(init, "init");
+    if (l <= 0 || n <= 0 || d <= 0 || hiddenDim <= 0 || (long) n * d > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("no hypernet has l=" + l + ", n=" + n + ", D=" + d
+          + ", hidden_dim=" + hiddenDim);
+    }
   }
 
   /**
@@ -82,11 +40,6 @@ public final class HypernetConfig implements Serializable {
    */
   public boolean isImported() {
     return weightsSource != null;
-  }
-
-  /** The safetensors file of an imported hypernet, as configured (plus a digest once read). */
-  public String weightsSource() {
-    return weightsSource;
   }
 
   /**
@@ -98,7 +51,7 @@ public final class HypernetConfig implements Serializable {
         Objects.requireNonNull(source, "source"));
   }
 
-  /** n·D, the length of the flattened W; {@link ConfigValidator} guarantees it fits an int. */
+  /** n·D, the length of the flattened W (the constructor checks that it fits an int). */
   public int outputSize() {
     return n * d;
   }
@@ -106,22 +59,6 @@ public final class HypernetConfig implements Serializable {
   /** Number of float parameters of the frozen MLP: A1, b1, A2, b2. */
   public long parameterCount() {
     return SizeLimits.parameterCount(l, hiddenDim, (long) n * d);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (!(o instanceof HypernetConfig)) {
-      return false;
-    }
-    HypernetConfig c = (HypernetConfig) o;
-    return configId.equals(c.configId) && l == c.l && n == c.n && d == c.d
-        && hiddenDim == c.hiddenDim && seed == c.seed && activation == c.activation
-        && init == c.init && Objects.equals(weightsSource, c.weightsSource);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(configId, l, n, d, hiddenDim, seed, activation, init, weightsSource);
   }
 
   @Override

@@ -63,7 +63,7 @@ public final class SizeLimits implements java.io.Serializable {
     long bytes = parameterCount(l, hidden, outputSize) * Float.BYTES;
     if (bytes > maxWeightBytes) {
       return "hypernet weights need " + mib(bytes) + " (" + parameterCount(l, hidden, outputSize)
-          + " floats) but the limit for building and broadcasting them is " + mib(maxWeightBytes)
+          + " floats) but the limit for loading them into an executor is " + mib(maxWeightBytes)
           + "; reduce n, D or hidden_dim, or give the driver more memory (--max-weights-mb)";
     }
     return null;

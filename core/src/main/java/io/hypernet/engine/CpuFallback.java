@@ -30,8 +30,8 @@ public final class CpuFallback {
     }
   }
 
-  /** The reasons this JVM logged (tests). */
-  public static List<String> logged() {
+  /** The reasons this JVM logged, each once. */
+  static List<String> logged() {
     return List.copyOf(LOGGED);
   }
 }

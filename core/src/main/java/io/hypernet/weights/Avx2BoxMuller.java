@@ -63,16 +63,8 @@ final class Avx2BoxMuller {
     return Math.fma(e, LOG_Q2, x + y);
   }
 
-  static float sin(float x) {
-    return Float.intBitsToFloat((int) (sinCos(x) >>> 32));
-  }
-
-  static float cos(float x) {
-    return Float.intBitsToFloat((int) sinCos(x));
-  }
-
   /** avx_mathfun's {@code sincos256_ps}: the sine's bits in the high half, the cosine's below. */
-  private static long sinCos(float x) {
+  static long sinCos(float x) {
     int signSin = Float.floatToRawIntBits(x) & SIGN;
     x = Math.abs(x);
     int octant = ((int) (x * FOUR_OVER_PI) + 1) & ~1;

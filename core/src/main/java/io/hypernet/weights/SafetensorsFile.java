@@ -70,19 +70,6 @@ public final class SafetensorsFile {
   }
 
   /**
-   * Parses a whole file held in memory.
-   *
-   * @param source the file as the user named it, for error messages
-   * @throws InvalidWeightsException if the bytes are not a valid safetensors file
-   */
-  public static SafetensorsFile parse(byte[] bytes, String source) {
-    int headerLength = headerLength(bytes, bytes.length, source);
-    int dataStart = Long.BYTES + headerLength;
-    return new SafetensorsFile(source, bytes, dataStart,
-        slots(header(bytes, Long.BYTES, headerLength, source), bytes.length - dataStart, source));
-  }
-
-  /**
    * Reads a file of known length (as a file system reports it) from a stream, checking the
    * header length against it before allocating anything. Does not close the stream.
    *

@@ -111,7 +111,7 @@ public final class TorchFixtures {
 
   private static SafetensorsFile safetensors(String file) {
     try (InputStream in = resource(file)) {
-      return SafetensorsFile.parse(in.readAllBytes(), DIR + file);
+      return SafetensorsBytes.parse(in.readAllBytes(), DIR + file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

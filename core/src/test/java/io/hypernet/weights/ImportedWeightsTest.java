@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypernet.testing.SafetensorsBytes;
 import io.hypernet.config.Activation;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.TestConfigs;
@@ -64,7 +65,7 @@ class ImportedWeightsTest {
 
   private static HypernetWeights imported(Activation activation, SafetensorsWriter writer) {
     return HypernetWeights.imported(config(activation),
-        SafetensorsFile.parse(writer.bytes(), SOURCE));
+        SafetensorsBytes.parse(writer.bytes(), SOURCE));
   }
 
   @ParameterizedTest
@@ -123,7 +124,7 @@ class ImportedWeightsTest {
     HypernetConfig config = TestConfigs.config("trained", 16, 4, 8, 32, 0, activation);
     float[][] p = {gaussian(32 * 16, 21), gaussian(32, 22), gaussian(32 * 32, 23),
         gaussian(32, 24)};
-    HypernetWeights weights = HypernetWeights.imported(config, SafetensorsFile.parse(
+    HypernetWeights weights = HypernetWeights.imported(config, SafetensorsBytes.parse(
         new SafetensorsWriter()
             .f32("0.weight", p[0], 32, 16).f32("0.bias", p[1], 32)
             .f32(activation == Activation.SIGMOID ? "2.weight" : "1.weight", p[2], 32, 32)

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypernet.testing.SafetensorsBytes;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -42,7 +43,7 @@ class SafetensorsFileTest {
     float[] special = {0f, -0f, Float.MIN_VALUE, -1e-40f, Float.MAX_VALUE, -Float.MAX_VALUE,
         Float.POSITIVE_INFINITY, 1f / 3, (float) Math.PI};
     float[] matrix = gaussian(3 * 5, 1);
-    SafetensorsFile file = SafetensorsFile.parse(new SafetensorsWriter()
+    SafetensorsFile file = SafetensorsBytes.parse(new SafetensorsWriter()
         .f32("special", special, special.length).f32("matrix", matrix, 3, 5).bytes(), SOURCE);
     assertEquals(SOURCE, file.source());
     assertEquals(List.of("matrix", "special"), List.copyOf(file.names()));
@@ -54,7 +55,7 @@ class SafetensorsFileTest {
 
   @Test
   void scalarsEmptyTensorsAndMetadataParse() {
-    SafetensorsFile file = SafetensorsFile.parse(new SafetensorsWriter()
+    SafetensorsFile file = SafetensorsBytes.parse(new SafetensorsWriter()
         .f32("empty", new float[0], 0, 4).f32("scalar", new float[] {2.5f}).bytes(), SOURCE);
     assertEquals(Set.of("empty", "scalar"), file.names());
     assertEquals(List.of(), file.tensor("scalar").shape());
@@ -64,7 +65,7 @@ class SafetensorsFileTest {
 
   @Test
   void escapedStringsAndWhitespaceInTheHeaderParse() {
-    SafetensorsFile file = SafetensorsFile.parse(file(
+    SafetensorsFile file = SafetensorsBytes.parse(file(
         "{ \"__metadata__\" : {\"note\": \"caf\\u00e9 \\\"x\\\"\\n\", \"k\": \"\\/\"},\n"
             + "\t\"we\\u0069ght\" : {\"dtype\": \"F32\", \"shape\": [ 1 ], "
             + "\"data_offsets\": [0, 4]} }   ",
@@ -86,7 +87,7 @@ class SafetensorsFileTest {
   @Test
   void f64IsRoundedToTheNearestFloat() {
     double[] values = {0.1, -1.0 / 3, Math.PI, 1e-50, -1e300, 16777217.0, 1.0 + 0x1p-24};
-    SafetensorsFile file = SafetensorsFile.parse(
+    SafetensorsFile file = SafetensorsBytes.parse(
         new SafetensorsWriter().f64("d", values, values.length).bytes(), SOURCE);
     float[] floats = file.floats("d");
     for (int i = 0; i < values.length; i++) {
@@ -102,10 +103,10 @@ class SafetensorsFileTest {
         0x3555};
     float[] expected = {1.5f, -2f, 65504f, 0x1p-24f, 1023 * 0x1p-24f, 0x1p-14f,
         Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0.333251953125f};
-    SafetensorsFile file = SafetensorsFile.parse(
+    SafetensorsFile file = SafetensorsBytes.parse(
         new SafetensorsWriter().tensor("h", "F16", le16(halves), halves.length).bytes(), SOURCE);
     assertArrayEquals(expected, file.floats("h"));
-    float nan = SafetensorsFile.parse(new SafetensorsWriter()
+    float nan = SafetensorsBytes.parse(new SafetensorsWriter()
         .tensor("nan", "F16", le16(0x7E00), 1).bytes(), SOURCE).floats("nan")[0];
     assertTrue(Float.isNaN(nan));
   }
@@ -115,7 +116,7 @@ class SafetensorsFileTest {
   void f16EveryBitPatternMatchesTheDefinition() {
     int[] halves = new int[1 << 16];
     Arrays.setAll(halves, i -> i);
-    float[] floats = SafetensorsFile.parse(new SafetensorsWriter()
+    float[] floats = SafetensorsBytes.parse(new SafetensorsWriter()
         .tensor("all", "F16", le16(halves), halves.length).bytes(), SOURCE).floats("all");
     for (int h = 0; h < halves.length; h++) {
       double sign = (h & 0x8000) != 0 ? -1 : 1;
@@ -138,7 +139,7 @@ class SafetensorsFileTest {
     int[] halves = {0x3F80, 0xC040, 0x4049, 0x7F80, 0xFF80, 0x0001, 0x8000, 0x7F7F};
     float[] expected = {1f, -3f, 3.140625f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
         Float.intBitsToFloat(0x00010000), -0f, Float.intBitsToFloat(0x7F7F0000)};
-    SafetensorsFile file = SafetensorsFile.parse(
+    SafetensorsFile file = SafetensorsBytes.parse(
         new SafetensorsWriter().tensor("b", "BF16", le16(halves), halves.length).bytes(), SOURCE);
     assertArrayEquals(expected, file.floats("b"));
 
@@ -148,7 +149,7 @@ class SafetensorsFileTest {
       upper[i] = Float.floatToIntBits(truncated[i]) >>> 16;
       truncated[i] = Float.intBitsToFloat(upper[i] << 16);
     }
-    assertArrayEquals(truncated, SafetensorsFile.parse(new SafetensorsWriter()
+    assertArrayEquals(truncated, SafetensorsBytes.parse(new SafetensorsWriter()
         .tensor("r", "BF16", le16(upper), upper.length).bytes(), SOURCE).floats("r"));
   }
 
@@ -158,7 +159,7 @@ class SafetensorsFileTest {
     float[] a = gaussian(6 * 4, 4);
     float[] b = gaussian(6, 5);
     byte[] bytes = new SafetensorsWriter().f32("0.weight", a, 6, 4).f32("0.bias", b, 6).bytes();
-    SafetensorsFile ours = SafetensorsFile.parse(bytes, SOURCE);
+    SafetensorsFile ours = SafetensorsBytes.parse(bytes, SOURCE);
     try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
       NDList list = NDList.decode(manager, new ByteArrayInputStream(bytes));
       assertEquals(2, list.size());
@@ -241,7 +242,7 @@ class SafetensorsFileTest {
   void malformedFilesNameTheFileAndTheTensor(String description, byte[] bytes, String tensor,
       String fragment) {
     InvalidWeightsException e =
-        assertThrows(InvalidWeightsException.class, () -> SafetensorsFile.parse(bytes, SOURCE));
+        assertThrows(InvalidWeightsException.class, () -> SafetensorsBytes.parse(bytes, SOURCE));
     assertMessage(e, tensor, fragment);
   }
 
@@ -259,7 +260,7 @@ class SafetensorsFileTest {
 
   @Test
   void nonFloatDtypesAndUnknownNamesAreRefusedByName() {
-    SafetensorsFile file = SafetensorsFile.parse(new SafetensorsWriter()
+    SafetensorsFile file = SafetensorsBytes.parse(new SafetensorsWriter()
         .tensor("ints", "I32", le32(1, 2), 2).bytes(), SOURCE);
     assertEquals("I32", file.tensor("ints").dtype());
     assertMessage(assertThrows(InvalidWeightsException.class, () -> file.floats("ints")),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypernet.testing.SafetensorsBytes;
 import io.hypernet.config.Activation;
 import io.hypernet.config.TestConfigs;
 import io.hypernet.job.report.RunReport;
@@ -123,7 +124,7 @@ class ImportedWeightsJobTest {
 
     HypernetWeights weights = HypernetWeights.imported(
         TestConfigs.config("trained", L, N, D, HIDDEN, 0, Activation.SIGMOID),
-        SafetensorsFile.parse(trained, "trained.safetensors"));
+        SafetensorsBytes.parse(trained, "trained.safetensors"));
     SparkSession spark = LocalSpark.start("local[1]");
     try {
       Map<Long, List<Float>> inputs = new HashMap<>();

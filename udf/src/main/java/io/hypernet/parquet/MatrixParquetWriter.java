@@ -1,5 +1,6 @@
 package io.hypernet.parquet;
 
+import io.hypernet.config.SizeLimits;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -32,9 +33,6 @@ import org.apache.parquet.schema.Types;
 public final class MatrixParquetWriter implements AutoCloseable {
   /** The id column's physical type, following the input's id type. */
   public enum IdType { INT8, INT16, INT32, INT64, STRING, BINARY }
-
-  /** The most values one row of W may have: 2^28 floats, 1 GiB, so a row fits in one page. */
-  public static final long MAX_ROW_VALUES = 1L << 28;
 
   /**
    * Where pages are cut and how large a buffer may grow.
@@ -178,9 +176,9 @@ public final class MatrixParquetWriter implements AutoCloseable {
     if (n <= 0 || d <= 0) {
       throw new IllegalArgumentException("W must not be empty, n=" + n + " D=" + d);
     }
-    if (size > MAX_ROW_VALUES) {
+    if (size > SizeLimits.MAX_ROW_FLOATS) {
       throw new IllegalArgumentException("a row of W has n·D = " + size + " floats, more than "
-          + "the " + MAX_ROW_VALUES + " (1 GiB) the bulk writer holds in one page");
+          + "the " + SizeLimits.MAX_ROW_FLOATS + " (1 GiB) the bulk writer holds in one page");
     }
     if (!idPending) {
       throw new IllegalStateException("write the row's id before the row");

@@ -20,15 +20,4 @@ public enum ConfigGrouping {
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
-
-  /** @throws IllegalArgumentException naming the accepted values */
-  public static ConfigGrouping parse(String value) {
-    for (ConfigGrouping g : values()) {
-      if (g.label().equals(value.toLowerCase(Locale.ROOT))) {
-        return g;
-      }
-    }
-    throw new IllegalArgumentException("unknown grouping '" + value
-        + "'; expected none, sort or repartition");
-  }
 }

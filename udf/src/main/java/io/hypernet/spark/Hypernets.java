@@ -9,8 +9,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The library's entry point, the same from Java, Scala and Python (py4j): configurations
  * ({@link HypernetConfigs}), w vectors as a DataFrame and {@link ReconcileOptions} in, W out as
- * DataFrames, batched per partition on each executor's engine. The batch job, the ML
- * Transformer and the SQL function are callers of these two methods.
+ * DataFrames, batched per partition on each executor's engine. The batch job and the ML
+ * Transformer are callers of these two methods; the SQL function ({@link HypernetSql}) shares
+ * their configurations, executor cache and classification order, one row at a time.
  */
 public final class Hypernets {
   private Hypernets() {}

@@ -4,14 +4,20 @@ import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.SizeLimits;
 import io.hypernet.engine.EngineKind;
 import java.io.Serializable;
+import java.util.Objects;
 
 /**
  * How to reconcile: engine, batch size, grouping by configuration, the input column names and
- * the largest hypernet allowed. Immutable; the {@code with} methods return modified copies.
+ * the largest hypernet allowed. Start from {@link #defaults()}; the {@code with} methods return
+ * modified copies.
+ *
+ * @param idColumn null where rows need none ({@link Hypernets#withW})
+ * @param maxWeightsBytes the largest hypernet (weights and biases, in bytes) a configuration may
+ *     have; 0 means a quarter of this JVM's heap ({@link SizeLimits#forThisJvm})
  */
-public final class ReconcileOptions implements Serializable {
-  private static final long serialVersionUID = 1L;
-
+public record ReconcileOptions(EngineKind engine, int batchSize, String idColumn,
+    String configColumn, String wColumn, ConfigGrouping grouping, long maxWeightsBytes)
+    implements Serializable {
   /** Rows per engine call; at n·D=4096 a batch of W is 16 MiB. */
   public static final int DEFAULT_BATCH_SIZE = 1024;
   /**
@@ -23,30 +29,16 @@ public final class ReconcileOptions implements Serializable {
   /** Sorting within partitions costs little and bounds the loads per task (BENCHMARKS.md). */
   public static final ConfigGrouping DEFAULT_GROUPING = ConfigGrouping.SORT;
 
-  private final EngineKind engine;
-  private final int batchSize;
-  private final String idColumn;
-  private final String configColumn;
-  private final String wColumn;
-  private final ConfigGrouping grouping;
-  private final long maxWeightsBytes;
-
-  private ReconcileOptions(EngineKind engine, int batchSize, String idColumn, String configColumn,
-      String wColumn, ConfigGrouping grouping, long maxWeightsBytes) {
+  public ReconcileOptions {
+    Objects.requireNonNull(engine, "engine");
+    Objects.requireNonNull(grouping, "grouping");
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
     }
-    this.engine = engine;
-    this.batchSize = batchSize;
-    this.idColumn = idColumn;
-    this.configColumn = configColumn;
-    this.wColumn = wColumn;
-    this.grouping = java.util.Objects.requireNonNull(grouping, "grouping");
     if (maxWeightsBytes < 0) {
       throw new IllegalArgumentException("max weights bytes must be >= 0, got "
           + maxWeightsBytes);
     }
-    this.maxWeightsBytes = maxWeightsBytes;
   }
 
   public static ReconcileOptions defaults() {
@@ -74,21 +66,10 @@ public final class ReconcileOptions implements Serializable {
         maxWeightsBytes);
   }
 
-  /**
-   * The largest hypernet (weights and biases, in bytes) a configuration may have; 0, the
-   * default, means a quarter of this JVM's heap ({@link SizeLimits#forThisJvm}).
-   */
+  /** The largest hypernet a configuration may have, in bytes; 0: a quarter of the heap. */
   public ReconcileOptions withMaxWeightsBytes(long value) {
     return new ReconcileOptions(engine, batchSize, idColumn, configColumn, wColumn, grouping,
         value);
-  }
-
-  public EngineKind engine() {
-    return engine;
-  }
-
-  public int batchSize() {
-    return batchSize;
   }
 
   /**
@@ -99,22 +80,6 @@ public final class ReconcileOptions implements Serializable {
   public int batchSizeFor(HypernetConfig config) {
     long widest = Math.max(Math.max(config.l(), config.hiddenDim()), (long) config.outputSize());
     return (int) Math.max(1, Math.min(batchSize, MAX_BATCH_BUFFER_FLOATS / widest));
-  }
-
-  public String idColumn() {
-    return idColumn;
-  }
-
-  public String configColumn() {
-    return configColumn;
-  }
-
-  public String wColumn() {
-    return wColumn;
-  }
-
-  public ConfigGrouping grouping() {
-    return grouping;
   }
 
   /** The size limits configurations are validated against. */
