@@ -3,7 +3,7 @@ package io.hypernet.job;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /** The values of {@code --compression} and {@code --w-compression}: Parquet codecs by name. */
-enum Codec {
+public enum Codec {
   SNAPPY(CompressionCodecName.SNAPPY),
   ZSTD(CompressionCodecName.ZSTD),
   GZIP(CompressionCodecName.GZIP),
@@ -15,7 +15,7 @@ enum Codec {
     this.parquet = parquet;
   }
 
-  CompressionCodecName parquet() {
+  public CompressionCodecName parquet() {
     return parquet;
   }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine;
 /** {@code bin/hypernet} and {@code spark-submit --class io.hypernet.job.HypernetCli}. */
 @Command(name = "hypernet", mixinStandardHelpOptions = true, version = "hypernet-spark 0.1.0",
     description = "Materialises hypernet-reconciled parameter matrices W from w vectors with Spark.",
-    subcommands = {RunCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class,
+    subcommands = {RunCommand.class, GenerateCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class HypernetCli {
   private static final Logger LOG = LoggerFactory.getLogger(HypernetCli.class);
@@ -48,8 +48,16 @@ public final class HypernetCli {
    * Runs a command line and returns its exit code (REFERENCE.md, "Exit codes") instead of exiting.
    */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return execute(new HypernetCli(), out, err, args);
+  }
+
+  /**
+   * Runs {@code command} (this CLI, or a tool built on it such as {@code hypernet bench}) with
+   * the CLI's exit codes and error reporting.
+   */
+  public static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
     // Enum options take their values in any case (--engine JVM, --mode overwrite).
-    CommandLine cli = new CommandLine(new HypernetCli()).setOut(out).setErr(err)
+    CommandLine cli = new CommandLine(command).setOut(out).setErr(err)
         .setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof JobFailure) {

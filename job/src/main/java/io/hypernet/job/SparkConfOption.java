@@ -6,7 +6,7 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** {@code --conf key=value}, repeatable, as spark-submit takes it; shared by run, demo, bench. */
-final class SparkConfOption {
+public final class SparkConfOption {
   // picocli splits each pair at its first '=' and refuses one without it.
   @Option(names = "--conf", paramLabel = "KEY=VALUE",
       description = "A Spark setting for this run (repeatable), e.g. "
@@ -14,7 +14,7 @@ final class SparkConfOption {
   Map<String, String> pairs = new LinkedHashMap<>();
 
   /** The settings in the order given, keys trimmed. */
-  Map<String, String> settings() {
+  public Map<String, String> settings() {
     Map<String, String> settings = new LinkedHashMap<>();
     pairs.forEach((key, value) -> {
       if (key.isBlank()) {

@@ -8,14 +8,15 @@ import org.apache.spark.sql.SparkSession;
  * The job's SparkSession: spark-submit's master when there is one, else --master or local[*];
  * {@code --conf} settings over the {@code -D} ones (conf/spark-defaults.conf under bin/hypernet).
  */
-final class SparkSessions {
+public final class SparkSessions {
   /** Set by bin/hypernet: the shaded jar that executors of a cluster must load our classes from. */
   static final String APPLICATION_JAR = "hypernet.application.jar";
   private static final String LOOPBACK = "127.0.0.1";
 
   private SparkSessions() {}
 
-  static SparkSession start(String appName, String master, Map<String, String> settings) {
+  public static SparkSession start(String appName, String master,
+      Map<String, String> settings) {
     SparkConf conf = new SparkConf(); // picks up spark.* system properties (spark-submit, bin/)
     settings.forEach(conf::set);
     if (master != null) {

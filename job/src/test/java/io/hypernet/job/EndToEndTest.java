@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypernet.testing.OutputRows;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.SizeLimits;
 import io.hypernet.job.report.RunReport;
@@ -85,8 +86,8 @@ class EndToEndTest {
       // Parquet reads every column back as nullable.
       assertEquals(expected, spark.read().parquet(output).schema());
 
-      Map<Long, Row> out = byId(spark.read().parquet(output).collectAsList());
-      Map<Long, Row> in = byId(spark.read().parquet(dir + "/in8/w").collectAsList());
+      Map<Long, Row> out = OutputRows.byId(spark.read().parquet(output).collectAsList());
+      Map<Long, Row> in = OutputRows.byId(spark.read().parquet(dir + "/in8/w").collectAsList());
       Set<Long> rejectedIds = spark.read().parquet(output + "/_rejects").collectAsList().stream()
           .map(row -> row.getLong(0)).collect(Collectors.toSet());
       assertEquals(BAD_ROWS, rejectedIds.size());
@@ -106,8 +107,8 @@ class EndToEndTest {
         assertEquals(8, row.getInt(2));
         assertEquals(24, row.getInt(3));
         double err = Float64Reference.relativeError(
-            Float64Reference.evaluate(hw, floats(in.get(id).getList(2))),
-            floats(row.getList(4)), 0);
+            Float64Reference.evaluate(hw, OutputRows.floats(in.get(id).getList(2))),
+            OutputRows.floats(row.getList(4)), 0);
         assertTrue(err <= Float64Reference.RELATIVE_TOLERANCE, "id " + id + ": error " + err);
       }
     } finally {
@@ -121,13 +122,13 @@ class EndToEndTest {
     assertEquals(0, run(8, "jvm", dir + "/jvm-p8").exitCode());
     SparkSession spark = LocalSpark.start("local[2]");
     try {
-      Map<Long, Row> one = byId(spark.read().parquet(dir + "/jvm-p1").collectAsList());
-      Map<Long, Row> eight = byId(spark.read().parquet(dir + "/jvm-p8").collectAsList());
+      Map<Long, Row> one = OutputRows.byId(spark.read().parquet(dir + "/jvm-p1").collectAsList());
+      Map<Long, Row> eight = OutputRows.byId(spark.read().parquet(dir + "/jvm-p8").collectAsList());
       assertEquals(one.keySet(), eight.keySet());
       assertEquals(ROWS - BAD_ROWS, one.size());
       for (Long id : one.keySet()) {
         assertEquals(one.get(id).getString(1), eight.get(id).getString(1));
-        assertArrayEquals(floats(one.get(id).getList(4)), floats(eight.get(id).getList(4)),
+        assertArrayEquals(OutputRows.floats(one.get(id).getList(4)), OutputRows.floats(eight.get(id).getList(4)),
             "id " + id);
       }
     } finally {
@@ -143,15 +144,15 @@ class EndToEndTest {
     assertEquals(0, run(8, "jvm", dir + "/jvm-p8b").exitCode());
     SparkSession spark = LocalSpark.start("local[2]");
     try {
-      Map<Long, Row> djl = byId(spark.read().parquet(dir + "/djl-p1").collectAsList());
-      Map<Long, Row> rerun = byId(spark.read().parquet(dir + "/djl-p1-rerun").collectAsList());
-      Map<Long, Row> jvm = byId(spark.read().parquet(dir + "/jvm-p8b").collectAsList());
+      Map<Long, Row> djl = OutputRows.byId(spark.read().parquet(dir + "/djl-p1").collectAsList());
+      Map<Long, Row> rerun = OutputRows.byId(spark.read().parquet(dir + "/djl-p1-rerun").collectAsList());
+      Map<Long, Row> jvm = OutputRows.byId(spark.read().parquet(dir + "/jvm-p8b").collectAsList());
       assertEquals(djl.keySet(), jvm.keySet());
       for (Long id : djl.keySet()) {
-        assertArrayEquals(floats(djl.get(id).getList(4)), floats(rerun.get(id).getList(4)),
+        assertArrayEquals(OutputRows.floats(djl.get(id).getList(4)), OutputRows.floats(rerun.get(id).getList(4)),
             "djl rerun, id " + id);
-        float[] a = floats(djl.get(id).getList(4));
-        float[] b = floats(jvm.get(id).getList(4));
+        float[] a = OutputRows.floats(djl.get(id).getList(4));
+        float[] b = OutputRows.floats(jvm.get(id).getList(4));
         double max = 0;
         double diff = 0;
         for (int i = 0; i < a.length; i++) {
@@ -172,19 +173,5 @@ class EndToEndTest {
       weights.put(c.configId(), HypernetWeights.seeded(c));
     }
     return weights;
-  }
-
-  static Map<Long, Row> byId(List<Row> rows) {
-    Map<Long, Row> map = new TreeMap<>();
-    rows.forEach(r -> map.put(r.getLong(0), r));
-    return map;
-  }
-
-  static float[] floats(List<?> values) {
-    float[] f = new float[values.size()];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = ((Number) values.get(i)).floatValue();
-    }
-    return f;
   }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The job's packages depend on each other one way only (the CLI on top, then bench, run,
- * report, io and failure), and so do the library's (the API in io.hypernet.spark and the ML
+ * The job's packages depend on each other one way only (the CLI on top, then run, report,
+ * io and failure), and so do the library's (the API in io.hypernet.spark and the ML
  * Transformer above the internals, the GPU scheduling and the Parquet writer), read from the
  * imports and qualified names in the sources, so that a class added to the wrong package fails
  * here rather than tangling the packages unnoticed.
@@ -41,7 +41,7 @@ class PackageCyclesTest {
   void jobPackagesHaveNoCycle() throws IOException {
     Map<String, Set<String>> graph = packageGraph(SOURCES);
     assertTrue(graph.keySet().containsAll(Set.of("io.hypernet.job", "io.hypernet.job.io",
-        "io.hypernet.job.bench", "io.hypernet.job.run")), "sources not found: " + graph.keySet());
+        "io.hypernet.job.run")), "sources not found: " + graph.keySet());
     assertEquals(Optional.empty(), cycle(graph), "package cycle");
   }
 

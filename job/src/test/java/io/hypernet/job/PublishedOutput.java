@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypernet.testing.OutputRows;
 import io.hypernet.config.HypernetConfig;
 import io.hypernet.config.SizeLimits;
 import io.hypernet.job.report.RunReport;
@@ -73,15 +74,15 @@ final class PublishedOutput {
           .validate(SizeLimits.forThisJvm()).valid()) {
         weights.put(config.configId(), HypernetWeights.seeded(config));
       }
-      Map<Long, Row> vectors = EndToEndTest.byId(spark.read().parquet(input)
+      Map<Long, Row> vectors = OutputRows.byId(spark.read().parquet(input)
           .select("id", "w").filter("w is not null").collectAsList());
       List<Row> written = spark.read().parquet(output).collectAsList();
       assertFalse(written.isEmpty());
       for (Row row : written) {
         long id = row.getLong(0);
         double error = Float64Reference.relativeError(Float64Reference.evaluate(
-            weights.get(row.getString(1)), EndToEndTest.floats(vectors.get(id).getList(1))),
-            EndToEndTest.floats(row.getList(4)), 0);
+            weights.get(row.getString(1)), OutputRows.floats(vectors.get(id).getList(1))),
+            OutputRows.floats(row.getList(4)), 0);
         assertTrue(error <= Float64Reference.RELATIVE_TOLERANCE, "id " + id + ": " + error);
       }
     } finally {

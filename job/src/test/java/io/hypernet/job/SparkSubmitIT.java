@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypernet.testing.OutputRows;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.testing.LocalSpark;
 import java.nio.file.Files;
@@ -79,15 +80,15 @@ class SparkSubmitIT {
 
     SparkSession spark = LocalSpark.start("local[2]");
     try {
-      Map<Long, Row> cluster = EndToEndTest.byId(spark.read().parquet(dir + "/cluster")
+      Map<Long, Row> cluster = OutputRows.byId(spark.read().parquet(dir + "/cluster")
           .collectAsList());
-      Map<Long, Row> inProcess = EndToEndTest.byId(spark.read().parquet(dir + "/local")
+      Map<Long, Row> inProcess = OutputRows.byId(spark.read().parquet(dir + "/local")
           .collectAsList());
       assertEquals(1497, cluster.size());
       assertEquals(inProcess.keySet(), cluster.keySet());
       for (Long id : cluster.keySet()) {
-        assertArrayEquals(EndToEndTest.floats(inProcess.get(id).getList(4)),
-            EndToEndTest.floats(cluster.get(id).getList(4)), "id " + id);
+        assertArrayEquals(OutputRows.floats(inProcess.get(id).getList(4)),
+            OutputRows.floats(cluster.get(id).getList(4)), "id " + id);
       }
       assertEquals(Set.of(3L), Set.of(spark.read().parquet(dir + "/cluster/_rejects/*.parquet")
           .count()).stream().collect(Collectors.toSet()));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypernet.testing.OutputRows;
 import io.hypernet.config.ConfigRow;
 import io.hypernet.config.ConfigValidator;
 import io.hypernet.config.SizeLimits;
@@ -134,7 +135,7 @@ class MatrixParquetSinkTest {
     Map<String, float[]> expected = new HashMap<>();
     for (Row r : fromStock.select(col("id").cast("string"), col("config_id"), col("W"))
         .collectAsList()) {
-      expected.put(r.getString(0) + "/" + r.getString(1), floats(r.getList(2)));
+      expected.put(r.getString(0) + "/" + r.getString(1), OutputRows.floats(r.getList(2)));
     }
     int rows = 0;
     for (Path file : parquetFiles(bulk)) {
@@ -239,14 +240,6 @@ class MatrixParquetSinkTest {
       return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted()
           .toList();
     }
-  }
-
-  private static float[] floats(List<Float> values) {
-    float[] out = new float[values.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = values.get(i);
-    }
-    return out;
   }
 
   @Test

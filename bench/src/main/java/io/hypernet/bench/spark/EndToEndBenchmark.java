@@ -1,4 +1,4 @@
-package io.hypernet.job.bench;
+package io.hypernet.bench.spark;
 
 import static org.apache.spark.sql.functions.callUDF;
 import static org.apache.spark.sql.functions.col;

@@ -1,8 +1,9 @@
-package io.hypernet.job;
+package io.hypernet.bench.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypernet.testing.OutputRows;
 import io.hypernet.testing.Float64Reference;
 import io.hypernet.testing.LocalSpark;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ class BenchCommandTest {
 
   @Test
   void everyContenderWritesEveryRowAndTheNaiveUdfComputesTheSameW() throws Exception {
-    CliRunner.Result r = CliRunner.run("bench", "--rows", "300", "--n", "4", "--D", "8",
+    Result r = run("--rows", "300", "--n", "4", "--D", "8",
         "--partitions", "2", "--dir", dir.toString(), "--master", "local[2]", "--warm-up");
     assertEquals(0, r.exitCode(), r.toString());
     assertTrue(r.out().contains("compute+write % of raw write | CPU s user+sys"), r.out());
@@ -42,13 +43,13 @@ class BenchCommandTest {
         }
       }
       assertEquals(300L * 4 * 8 * 4, rawBytes, "W's bytes, 4·n·D per row");
-      Map<Long, Row> naive = EndToEndTest.byId(spark.read().parquet(dir + "/naive")
+      Map<Long, Row> naive = OutputRows.byId(spark.read().parquet(dir + "/naive")
           .collectAsList());
-      Map<Long, Row> job = EndToEndTest.byId(spark.read().parquet(dir + "/job-bulk")
+      Map<Long, Row> job = OutputRows.byId(spark.read().parquet(dir + "/job-bulk")
           .collectAsList());
       for (Map.Entry<Long, Row> e : job.entrySet()) {
-        float[] expected = EndToEndTest.floats(e.getValue().getList(4));
-        float[] actual = EndToEndTest.floats(naive.get(e.getKey()).getList(4));
+        float[] expected = OutputRows.floats(e.getValue().getList(4));
+        float[] actual = OutputRows.floats(naive.get(e.getKey()).getList(4));
         double max = 0;
         double diff = 0;
         for (int i = 0; i < expected.length; i++) {
@@ -65,7 +66,7 @@ class BenchCommandTest {
   /** Every point of the scaling suite runs the real job; the table has a line per point. */
   @Test
   void scalingSuiteRunsEveryPointAndSummarisesEachSeries() {
-    CliRunner.Result r = CliRunner.run("bench", "--suite", "scaling", "--scale", "0.0005",
+    Result r = run("--suite", "scaling", "--scale", "0.0005",
         "--dir", dir.toString(), "--master", "local[2]");
     assertEquals(0, r.exitCode(), r.toString());
     for (String line : List.of("| rows | 100 | 4096 | 1 |", "| rows | 400 | 4096 | 1 |",
@@ -78,9 +79,25 @@ class BenchCommandTest {
 
   @Test
   void unknownSuiteIsAnInvalidInvocation() {
-    CliRunner.Result r = CliRunner.run("bench", "--suite", "fastest");
+    Result r = run("--suite", "fastest");
     assertEquals(2, r.exitCode(), r.toString());
     assertTrue(r.err().contains("Invalid value for option '--suite'"), r.err());
     assertTrue(r.err().contains("end-to-end") && r.err().contains("'fastest'"), r.err());
+  }
+
+  /** Exit code and console output of one benchmark command line, run in-process. */
+  private record Result(int exitCode, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\nstdout:\n" + out + "\nstderr:\n" + err;
+    }
+  }
+
+  private static Result run(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = BenchCommand.execute(new java.io.PrintWriter(out, true),
+        new java.io.PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
   }
 }

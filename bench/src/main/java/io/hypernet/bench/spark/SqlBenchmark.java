@@ -1,4 +1,4 @@
-package io.hypernet.job.bench;
+package io.hypernet.bench.spark;
 
 import io.hypernet.job.sample.SampleData;
 import io.hypernet.spark.HypernetConfigs;

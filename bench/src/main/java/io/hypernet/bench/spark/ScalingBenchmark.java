@@ -1,4 +1,4 @@
-package io.hypernet.job.bench;
+package io.hypernet.bench.spark;
 
 import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.job.report.RunReport;

@@ -1,10 +1,12 @@
-package io.hypernet.job;
+package io.hypernet.bench.spark;
 
 import io.hypernet.parquet.OutputCodecs;
-import io.hypernet.job.bench.EndToEndBenchmark;
-import io.hypernet.job.bench.ScalingBenchmark;
-import io.hypernet.job.bench.SqlBenchmark;
+import io.hypernet.job.Codec;
+import io.hypernet.job.HypernetCli;
+import io.hypernet.job.SparkConfOption;
+import io.hypernet.job.SparkSessions;
 import io.hypernet.job.failure.JobFailure;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -15,14 +17,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code hypernet bench}: the end-to-end or the scaling benchmark, printed as markdown. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+/**
+ * {@code bin/hypernet bench}: the end-to-end, scaling or SQL benchmark, printed as markdown. Its
+ * own program on the job's classes, so that the spark-submit jar ships no benchmark.
+ */
+@Command(name = "hypernet bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"end-to-end (default): runs, in one JVM and one run, Spark writing",
         "precomputed W (the write floor), a naive per-row Java UDF, and this job with Spark's",
         "writer and with the bulk writer, on the same generated w vectors; prints rows/s and",
         "the ratios. scaling: the job against rows, n·D and the number of configurations.",
         "sql: the SQL function against the batched path on --rows rows. See BENCHMARKS.md."})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
@@ -93,6 +98,16 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--skip-spark-writer",
       description = "end-to-end: leave out the job with --writer spark.")
   boolean skipSparkWriter;
+
+  public static void main(String[] args) {
+    System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+        args));
+  }
+
+  /** Runs the benchmark command line and returns the CLI's exit code. */
+  static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return HypernetCli.execute(new BenchCommand(), out, err, args);
+  }
 
   @Override
   public Integer call() {

@@ -1,4 +1,4 @@
-package io.hypernet.job.bench;
+package io.hypernet.bench.spark;
 
 import java.io.IOException;
 import java.nio.file.Files;
