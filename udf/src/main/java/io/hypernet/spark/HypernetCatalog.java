@@ -50,6 +50,19 @@ final class HypernetCatalog implements Serializable, AutoCloseable {
   }
 
   /**
+   * The catalog of {@code configs}, validated against the options' size limits.
+   *
+   * @throws InvalidConfigsException there are no configurations
+   */
+  static HypernetCatalog of(SparkSession spark, HypernetConfigs configs,
+      ReconcileOptions options) {
+    if (configs.size() == 0) {
+      throw new InvalidConfigsException("configs " + configs.source()
+          + " holds no configurations", null);
+    }
+    return build(spark, configs.validate(options.sizeLimits()));
+  }
+  /**
    * Broadcasts the recipe of every valid configuration; imported weights files are read and
    * validated first, one at a time, and a file of the wrong shape makes its configuration
    * invalid.

@@ -33,7 +33,7 @@ public final class HypernetSql {
    */
   public static void register(SparkSession spark, HypernetConfigs configs,
       ReconcileOptions options) {
-    HypernetCatalog catalog = Hypernets.catalog(spark, configs, options);
+    HypernetCatalog catalog = HypernetCatalog.of(spark, configs, options);
     RowReconciler rows = new RowReconciler(catalog, options);
     spark.udf().register(RECONCILE, (UDF2<String, Seq<Object>, float[]>) rows::reconcile,
         DataTypes.createArrayType(DataTypes.FloatType, false));

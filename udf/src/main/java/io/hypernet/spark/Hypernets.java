@@ -28,7 +28,7 @@ public final class Hypernets {
   public static Reconciliation reconcile(Dataset<Row> input, HypernetConfigs configs,
       ReconcileOptions options) {
     SparkSession spark = input.sparkSession();
-    HypernetCatalog catalog = catalog(spark, configs, options);
+    HypernetCatalog catalog = HypernetCatalog.of(spark, configs, options);
     try {
       return HypernetReconciler.reconcile(spark, input, catalog, options);
     } catch (RuntimeException e) {
@@ -49,7 +49,7 @@ public final class Hypernets {
     SparkSession spark = input.sparkSession();
     ReconcileOptions options = withoutId(withId);
     HypernetReconciler.withWSchema(input.schema(), options, outputColumn, onBadRow); // before work
-    HypernetCatalog catalog = catalog(spark, configs, options);
+    HypernetCatalog catalog = HypernetCatalog.of(spark, configs, options);
     return HypernetReconciler.withW(spark, input, catalog, options, outputColumn, onBadRow,
         new ReconcileMetrics(spark.sparkContext()));
   }
@@ -76,14 +76,5 @@ public final class Hypernets {
 
   private static ReconcileOptions withoutId(ReconcileOptions options) {
     return options.withColumns(null, options.configColumn(), options.wColumn());
-  }
-
-  static HypernetCatalog catalog(SparkSession spark, HypernetConfigs configs,
-      ReconcileOptions options) {
-    if (configs.size() == 0) {
-      throw new InvalidConfigsException("configs " + configs.source()
-          + " holds no configurations", null);
-    }
-    return HypernetCatalog.build(spark, configs.validate(options.sizeLimits()));
   }
 }
