@@ -31,6 +31,20 @@ class SparkSubmitIT {
   @TempDir
   Path dir;
 
+  /** The spark-submit jar ships the job and its library, and no benchmark (bench/ has them). */
+  @Test
+  void theApplicationJarShipsNoBenchmark() throws Exception {
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(
+        SparkHome.applicationJar().toFile())) {
+      List<String> ours = jar.stream().map(java.util.jar.JarEntry::getName)
+          .filter(n -> n.startsWith("io/hypernet/")).toList();
+      assertTrue(ours.contains("io/hypernet/job/HypernetCli.class"), ours.toString());
+      assertTrue(ours.contains("io/hypernet/spark/Hypernets.class"), ours.toString());
+      assertTrue(ours.stream().noneMatch(n -> n.contains("/bench/") || n.contains("Bench")),
+          ours.stream().filter(n -> n.contains("ench")).toList().toString());
+    }
+  }
+
   @Test
   void sparkSubmitOnLocalClusterMatchesLocalMode() throws Exception {
     String in = dir + "/in";
