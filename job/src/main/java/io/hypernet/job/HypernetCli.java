@@ -1,6 +1,7 @@
 package io.hypernet.job;
 
 import io.hypernet.job.failure.JobFailure;
+import io.hypernet.job.failure.SparkMismatch;
 import io.hypernet.text.BoundedText;
 import java.io.PrintWriter;
 import java.util.Properties;
@@ -59,24 +60,7 @@ public final class HypernetCli {
     // Enum options take their values in any case (--engine JVM, --mode overwrite).
     CommandLine cli = new CommandLine(command).setOut(out).setErr(err)
         .setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof JobFailure) {
-        // The user's line says what went wrong; the log keeps the trace for whoever digs.
-        if (e.getCause() != null && ((JobFailure) e).exitCode() == 1) {
-          LOG.error("run failed", e.getCause());
-        } else if (e.getCause() != null) {
-          LOG.debug("run failed", e.getCause());
-        }
-        // The pieces are bounded where the message is built; this bounds what they add up to.
-        err.println("hypernet: " + BoundedText.of(e.getMessage()));
-        err.flush();
-        return ((JobFailure) e).exitCode();
-      }
-      LOG.error("run failed", e);
-      err.println("hypernet: failed: " + BoundedText.of(e.toString()));
-      err.flush();
-      return 1;
-    });
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> reportFailure(e, err));
     // Bad flags are an invalid invocation: exit 2, like bad inputs.
     cli.setParameterExceptionHandler((e, a) -> {
       e.getCommandLine().getErr().println("hypernet: " + e.getMessage());
@@ -84,5 +68,27 @@ public final class HypernetCli {
       return JobFailure.INVALID_INPUT;
     });
     return cli.execute(args);
+  }
+
+  /** Prints the one line of a command that threw and returns its exit code. */
+  static int reportFailure(Exception thrown, PrintWriter err) {
+    // A cluster on another Spark fails deep inside a Spark job: say so instead of its trace.
+    Exception e = SparkMismatch.in(thrown).<Exception>map(f -> f).orElse(thrown);
+    if (e instanceof JobFailure) {
+      // The user's line says what went wrong; the log keeps the trace for whoever digs.
+      if (e.getCause() != null && ((JobFailure) e).exitCode() == 1) {
+        LOG.error("run failed", e.getCause());
+      } else if (e.getCause() != null) {
+        LOG.debug("run failed", e.getCause());
+      }
+      // The pieces are bounded where the message is built; this bounds what they add up to.
+      err.println("hypernet: " + BoundedText.of(e.getMessage()));
+      err.flush();
+      return ((JobFailure) e).exitCode();
+    }
+    LOG.error("run failed", e);
+    err.println("hypernet: failed: " + BoundedText.of(e.toString()));
+    err.flush();
+    return 1;
   }
 }

@@ -2,6 +2,7 @@ package io.hypernet.job;
 
 import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.job.failure.JobFailure;
+import io.hypernet.job.failure.SparkMismatch;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.report.LastRunReport;
 import io.hypernet.job.report.RunReport;
@@ -134,8 +135,9 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getOut().println("hypernet run " + report.summary());
       return 0;
     } catch (RuntimeException e) {
-      JobFailure failure = e instanceof JobFailure ? (JobFailure) e
-          : new JobFailure(1, "failed: " + e, e);
+      // Named before it is recorded, so that the last-run report carries the plain line too.
+      JobFailure failure = SparkMismatch.in(e).orElseGet(() -> e instanceof JobFailure
+          ? (JobFailure) e : new JobFailure(1, "failed: " + e, e));
       reportFailure(spark, failure);
       throw failure;
     } finally {

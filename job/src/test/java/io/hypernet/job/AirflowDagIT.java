@@ -9,10 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypernet.job.report.RunReport;
 import io.hypernet.testing.LocalSpark;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +86,8 @@ class AirflowDagIT {
 
     // Through env, so that "spark-submit" is looked up on the PATH given to the command.
     command.add(0, "env");
-    Map<String, String> submit = sparkSubmitOnPath();
+    // A SPARK_HOME of Spark's jars whose spark-submit is first on the PATH, as the hook calls it.
+    Map<String, String> submit = SparkHome.environment(SparkHome.createWithSparkSubmit(dir));
     assertEquals(0, run(command, submit, "first.log"), Files.readString(dir.resolve("first.log")));
     RunReport first = RunReport.fromJson(Files.readString(Path.of(output, "_report.json")));
     assertEquals(600, first.rowsIn());
@@ -113,37 +112,6 @@ class AirflowDagIT {
     } finally {
       spark.stop();
     }
-  }
-
-  /**
-   * A SPARK_HOME of Spark's jars whose bin/spark-submit does what Spark's does: its launcher
-   * builds the driver's java command (--driver-memory, spark.driver.extraJavaOptions, the Java
-   * 17 module flags), which then runs; first on the PATH, as the hook calls "spark-submit".
-   */
-  private Map<String, String> sparkSubmitOnPath() throws IOException {
-    Path home = SparkHome.create(dir);
-    Path bin = Files.createDirectories(home.resolve("bin"));
-    Path script = bin.resolve("spark-submit");
-    Files.writeString(script, String.join("\n",
-        "#!/usr/bin/env bash",
-        "# Spark's bin/spark-class: the launcher prints a NUL line, then the command NUL-separated",
-        "CMD=()",
-        "DELIM=$'\\n'",
-        "STARTED=false",
-        "while IFS= read -d \"$DELIM\" -r ARG; do",
-        "  if [ \"$STARTED\" = true ]; then CMD+=(\"$ARG\");",
-        "  elif [ -z \"$ARG\" ]; then DELIM=''; STARTED=true; # the NUL line, NUL dropped",
-        "  else echo \"$ARG\"; fi",
-        "done < <(\"$JAVA_HOME/bin/java\" -Xmx128m -cp \"$SPARK_HOME/jars/*\" "
-            + "org.apache.spark.launcher.Main org.apache.spark.deploy.SparkSubmit \"$@\"; "
-            + "printf '%d\\0' $?)",
-        "LAST=$((${#CMD[@]} - 1))",
-        "[ \"${CMD[$LAST]}\" = 0 ] || exit \"${CMD[$LAST]}\"",
-        "exec \"${CMD[@]:0:$LAST}\"", ""), StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return Map.of("PATH", bin + ":" + System.getenv("PATH"), "SPARK_HOME", home.toString(),
-        "JAVA_HOME", System.getProperty("java.home"), "SPARK_SCALA_VERSION", "2.12",
-        "SPARK_LOCAL_IP", "127.0.0.1");
   }
 
   private static boolean pythonInstalled() throws InterruptedException {

@@ -29,8 +29,10 @@ final class Launcher {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
-    // The build of the line under test, unless the test chooses.
+    // The build of the line under test on its built-in Spark, unless the test chooses: a
+    // SPARK_HOME of the machine's would run another Spark.
     builder.environment().put("HYPERNET_SPARK", SparkHome.LINE);
+    builder.environment().remove("SPARK_HOME");
     builder.environment().putAll(env);
     return builder.start();
   }

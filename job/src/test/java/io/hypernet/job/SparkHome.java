@@ -1,10 +1,13 @@
 package io.hypernet.job;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** What a cluster provides: a SPARK_HOME whose jars/ holds Spark and its dependencies only. */
@@ -41,6 +44,48 @@ final class SparkHome {
       }
     }
     return dir.resolve("spark-home");
+  }
+
+  /**
+   * {@link #create} with a bin/spark-submit that does what Spark's does: its launcher builds the
+   * driver's java command (--driver-memory, spark.driver.extraJavaOptions, the Java 17 module
+   * flags), which then runs. It also appends its arguments to spark-submit.log beside bin/, for
+   * tests to tell that it ran (Spark's keeps no such record).
+   */
+  static Path createWithSparkSubmit(Path dir) throws IOException {
+    Path home = create(dir);
+    Path script = Files.createDirectories(home.resolve("bin")).resolve("spark-submit");
+    // load-spark-env.sh sets SPARK_SCALA_VERSION, without which the launcher looks for a build.
+    String scalaBinary = scala.util.Properties.versionNumberString()
+        .replaceAll("^(\\d+\\.\\d+).*", "$1");
+    Files.writeString(script, String.join("\n",
+        "#!/usr/bin/env bash",
+        "export SPARK_HOME=\"${SPARK_HOME:-$(cd \"$(dirname \"$0\")/..\" && pwd)}\"",
+        "export SPARK_SCALA_VERSION=${SPARK_SCALA_VERSION:-" + scalaBinary + "}",
+        "printf '%s\\n' \"$*\" >> \"$(dirname \"$0\")/../spark-submit.log\"",
+        "# Spark's bin/spark-class: the launcher prints a NUL line, then the command NUL-separated",
+        "CMD=()",
+        "DELIM=$'\\n'",
+        "STARTED=false",
+        "while IFS= read -d \"$DELIM\" -r ARG; do",
+        "  if [ \"$STARTED\" = true ]; then CMD+=(\"$ARG\");",
+        "  elif [ -z \"$ARG\" ]; then DELIM=''; STARTED=true; # the NUL line, NUL dropped",
+        "  else echo \"$ARG\"; fi",
+        "done < <(\"${JAVA_HOME:+$JAVA_HOME/bin/}java\" -Xmx128m -cp \"$SPARK_HOME/jars/*\" "
+            + "org.apache.spark.launcher.Main org.apache.spark.deploy.SparkSubmit \"$@\"; "
+            + "printf '%d\\0' $?)",
+        "LAST=$((${#CMD[@]} - 1))",
+        "[ \"${CMD[$LAST]}\" = 0 ] || exit \"${CMD[$LAST]}\"",
+        "exec \"${CMD[@]:0:$LAST}\"", ""), StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return home;
+  }
+
+  /** What a user of {@code home} has: SPARK_HOME, JAVA_HOME, its bin/ first on the PATH. */
+  static Map<String, String> environment(Path home) {
+    return Map.of("SPARK_HOME", home.toString(), "PATH", home.resolve("bin") + ":"
+        + System.getenv("PATH"), "JAVA_HOME", System.getProperty("java.home"),
+        "SPARK_LOCAL_IP", "127.0.0.1");
   }
 
   /** The shaded application jar: our code, DJL and picocli, without Spark. */
