@@ -1,8 +1,8 @@
 package io.hypernet.spark.internal.gpu;
 
 /**
- * How tasks of one executor share its GPU (read and checked by
- * {@code io.hypernet.spark.internal.ExecutorSettings}).
+ * How tasks of one executor share its GPU (read from the Spark conf and checked with the other
+ * executor settings, one package up).
  *
  * @param concurrentTasks tasks of one executor JVM that may use one GPU at once (default 2: one
  *     computing while another copies its batch in or out — the host copy, not the math, is the
