@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * command the provider's hook would run; that exact command then runs on local Spark, twice
  * (a retry after a successful publish), against sample data laid out for that date.
  */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class AirflowDagIT {
   private static final Path DAG = Launcher.ROOT.resolve("conf/airflow/hypernet_reconcile_dag.py");
   private static final String DS = "2026-11-29";

@@ -9,9 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs bin/hypernet exactly as a user does: a real driver JVM, its console captured. */
+/**
+ * Runs bin/hypernet exactly as a user does: a real driver JVM, its console captured. The suite
+ * starts dozens of short drivers, so they run with the C1 compiler only and a class-data archive
+ * of the first one's classes (made once per build): half the CPU of each start, same behaviour.
+ */
 final class Launcher {
   static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+  private static final Path CLASS_ARCHIVE = SparkHome.LAUNCHER.resolve("test-drivers.jsa");
+  private static final String QUICK_START = "-XX:TieredStopAtLevel=1";
 
   /** Exit code and console output of one finished command. */
   record Outcome(int exitCode, String output) {}
@@ -34,7 +40,39 @@ final class Launcher {
     builder.environment().put("HYPERNET_SPARK", SparkHome.LINE);
     builder.environment().remove("SPARK_HOME");
     builder.environment().putAll(env);
+    if (!builder.environment().containsKey("SPARK_HOME")) { // the archive fits our classpath
+      builder.environment().merge("HYPERNET_JAVA_OPTS", driverOptions(),
+          (test, ours) -> ours + " " + test);
+    }
     return builder.start();
+  }
+
+  /** The test drivers' JVM options; the first call makes the class-data archive. */
+  private static synchronized String driverOptions() throws IOException {
+    if (!Files.exists(CLASS_ARCHIVE)) {
+      Path dir = Files.createTempDirectory("hypernet-archive");
+      Path partial = dir.resolve("drivers.jsa");
+      ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("bin/hypernet").toString(),
+          "demo", "--dir", dir.resolve("demo").toString(), "--rows", "3000", "--master",
+          "local[2]").directory(ROOT.toFile())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("demo.log").toFile());
+      builder.environment().put("HYPERNET_SPARK", SparkHome.LINE);
+      builder.environment().remove("SPARK_HOME");
+      builder.environment().put("HYPERNET_JAVA_OPTS",
+          QUICK_START + " -XX:ArchiveClassesAtExit=" + partial);
+      try {
+        int exit = builder.start().waitFor();
+        if (exit != 0 || !Files.exists(partial)) {
+          throw new AssertionError("the demo that makes the drivers' class archive failed:\n"
+              + Files.readString(dir.resolve("demo.log")));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted making the drivers' class archive", e);
+      }
+      Files.move(partial, CLASS_ARCHIVE, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    return QUICK_START + " -XX:SharedArchiveFile=" + CLASS_ARCHIVE;
   }
 
   /** Runs the command to its end (at most 5 minutes). */

@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark runs every contender on the same rows, and they all compute the same thing. */
+@Tag("spark-independent") // the same on every Spark line: runs on the default one
 class BenchCommandTest {
   @TempDir
   Path dir;
