@@ -11,12 +11,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs bin/hypernet exactly as a user does: a real driver JVM, its console captured. The suite
- * starts dozens of short drivers, so they map a class-data archive of the first one's classes
- * (made once per build) instead of loading and verifying Spark's classes each time.
+ * starts dozens of short drivers, so they run with the C1 compiler only and a class-data archive
+ * of the first one's classes (made once per build): half the CPU of each start, same behaviour.
  */
 final class Launcher {
   static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final Path CLASS_ARCHIVE = SparkHome.LAUNCHER.resolve("test-drivers.jsa");
+  private static final String QUICK_START = "-XX:TieredStopAtLevel=1";
 
   /** Exit code and console output of one finished command. */
   record Outcome(int exitCode, String output) {}
@@ -57,7 +58,8 @@ final class Launcher {
           .redirectErrorStream(true).redirectOutput(dir.resolve("demo.log").toFile());
       builder.environment().put("HYPERNET_SPARK", SparkHome.LINE);
       builder.environment().remove("SPARK_HOME");
-      builder.environment().put("HYPERNET_JAVA_OPTS", "-XX:ArchiveClassesAtExit=" + partial);
+      builder.environment().put("HYPERNET_JAVA_OPTS",
+          QUICK_START + " -XX:ArchiveClassesAtExit=" + partial);
       try {
         int exit = builder.start().waitFor();
         if (exit != 0 || !Files.exists(partial)) {
@@ -70,7 +72,7 @@ final class Launcher {
       }
       Files.move(partial, CLASS_ARCHIVE, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
-    return "-XX:SharedArchiveFile=" + CLASS_ARCHIVE;
+    return QUICK_START + " -XX:SharedArchiveFile=" + CLASS_ARCHIVE;
   }
 
   /** Runs the command to its end (at most 5 minutes). */
