@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 final class Launcher {
   static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final Path CLASS_ARCHIVE = SparkHome.LAUNCHER.resolve("test-drivers.jsa");
-  private static final String QUICK_START = "-XX:TieredStopAtLevel=1";
+  // C1 alone defaults to a 48 MB code cache, which a long driver fills ("Out of space in
+  // CodeCache"): keep the size C2 would have had.
+  private static final String QUICK_START =
+      "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m";
 
   /** Exit code and console output of one finished command. */
   record Outcome(int exitCode, String output) {}
