@@ -11,16 +11,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs bin/hypernet exactly as a user does: a real driver JVM, its console captured. The suite
- * starts dozens of short drivers, so they run with the C1 compiler only and a class-data archive
- * of the first one's classes (made once per build): half the CPU of each start, same behaviour.
+ * starts dozens of short drivers, so they run with the C1 compiler only (JAVA_TOOL_OPTIONS, set
+ * by the build for every test JVM) and a class-data archive of the first one's classes (made once
+ * per build): half the CPU of each start, same behaviour.
  */
 final class Launcher {
   static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final Path CLASS_ARCHIVE = SparkHome.LAUNCHER.resolve("test-drivers.jsa");
-  // C1 alone defaults to a 48 MB code cache, which a long driver fills ("Out of space in
-  // CodeCache"): keep the size C2 would have had.
-  private static final String QUICK_START =
-      "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m";
+  /** Environment for a driver whose work outweighs its start, such as the full demo: C2 too. */
+  static final Map<String, String> BOTH_COMPILERS =
+      Map.of("HYPERNET_JAVA_OPTS", "-XX:TieredStopAtLevel=4");
 
   /** Exit code and console output of one finished command. */
   record Outcome(int exitCode, String output) {}
@@ -56,13 +56,12 @@ final class Launcher {
       Path dir = Files.createTempDirectory("hypernet-archive");
       Path partial = dir.resolve("drivers.jsa");
       ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("bin/hypernet").toString(),
-          "demo", "--dir", dir.resolve("demo").toString(), "--rows", "3000", "--master",
+          "demo", "--dir", dir.resolve("demo").toString(), "--rows", "300", "--master",
           "local[2]").directory(ROOT.toFile())
           .redirectErrorStream(true).redirectOutput(dir.resolve("demo.log").toFile());
       builder.environment().put("HYPERNET_SPARK", SparkHome.LINE);
       builder.environment().remove("SPARK_HOME");
-      builder.environment().put("HYPERNET_JAVA_OPTS",
-          QUICK_START + " -XX:ArchiveClassesAtExit=" + partial);
+      builder.environment().put("HYPERNET_JAVA_OPTS", "-XX:ArchiveClassesAtExit=" + partial);
       try {
         int exit = builder.start().waitFor();
         if (exit != 0 || !Files.exists(partial)) {
@@ -75,7 +74,7 @@ final class Launcher {
       }
       Files.move(partial, CLASS_ARCHIVE, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
-    return QUICK_START + " -XX:SharedArchiveFile=" + CLASS_ARCHIVE;
+    return "-XX:SharedArchiveFile=" + CLASS_ARCHIVE;
   }
 
   /** Runs the command to its end (at most 5 minutes). */

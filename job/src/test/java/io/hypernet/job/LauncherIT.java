@@ -17,7 +17,8 @@ class LauncherIT {
   @Test
   void demoRunsEndToEndAndPrintsTheSummary() throws Exception {
     Path dir = SparkHome.BUILD.resolve("demo-it");
-    Launcher.Outcome demo = Launcher.run("demo", "--dir", dir.toString());
+    Launcher.Outcome demo = Launcher.run(Launcher.BOTH_COMPILERS, "demo", "--dir",
+        dir.toString());
     assertEquals(0, demo.exitCode(), demo.output());
     assertTrue(demo.output().contains(
         "hypernet demo succeeded: 30000 rows in, 29988 written, 12 rejected"), demo.output());

@@ -81,8 +81,7 @@ final class StandaloneCluster implements AutoCloseable {
   private void launch(String name, String host, List<String> settings, String mainClass,
       String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-XX:TieredStopAtLevel=1")); // the master and workers only schedule: C1 starts them cheaper
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
     command.addAll(SparkHome.jvmFlags());
     command.addAll(settings);
     command.addAll(List.of("-cp", home.resolve("jars") + "/*", mainClass));
