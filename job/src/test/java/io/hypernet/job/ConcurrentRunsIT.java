@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * appeared; under {@code --mode overwrite} it publishes after the first. The output is always
  * one whole run's and nothing is left next to it.
  */
-@Tag("spark-independent") // the same on every Spark line: runs on the default one
+@Tag("spark-independent") // the same on every Spark line: runs on one,
+@Tag("on-4.2") // 4.2, whose build has more room (see the parent POM)
 class ConcurrentRunsIT {
   private static final Path DIR = SparkHome.BUILD.resolve("concurrent-runs-it");
 

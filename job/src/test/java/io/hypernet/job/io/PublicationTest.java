@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * step hook and the crashed run's leases deleted, as a killed driver leaves them; the real
  * SIGKILL of a driver is PublishStepKillIT's.
  */
-@Tag("spark-independent") // the same on every Spark line: runs on the default one
+@Tag("spark-independent") // the same on every Spark line: runs on one,
+@Tag("on-4.2") // 4.2, whose build has more room (see the parent POM)
 class PublicationTest {
   private static final Configuration HADOOP = new Configuration();
 
