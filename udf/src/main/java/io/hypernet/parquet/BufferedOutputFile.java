@@ -16,7 +16,8 @@ import org.apache.parquet.io.PositionOutputStream;
  * A Hadoop file opened with a large write buffer. parquet-java's {@code HadoopOutputFile} asks
  * for 4 KiB, which on the local filesystem means one write system call per 4 KiB: at 16 KB of W
  * per row that was a large part of the job's system time. Local files are written through a
- * {@link ChannelOutputStream} (one copy into a direct buffer, 1 MiB system calls) instead of
+ * {@link ChannelOutputStream} (one copy into a direct buffer, 1 MiB writes that bypass the page
+ * cache where the filesystem allows, written while the next buffer fills) instead of
  * Hadoop's stream stack, which copies every byte twice more on its way to the kernel.
  */
 final class BufferedOutputFile implements OutputFile {
