@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs bin/hypernet exactly as a user does: a real driver JVM, its console captured. The suite
  * starts dozens of short drivers, so they run with the C1 compiler only (JAVA_TOOL_OPTIONS, set
- * by the build for every test JVM) and a class-data archive of the first one's classes (made once
- * per build): half the CPU of each start, same behaviour.
+ * by the build for every test JVM) and the launcher's class-data archive, made by a demo before
+ * the first (once per build): half the CPU of each start, same behaviour.
  */
 final class Launcher {
   static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-  private static final Path CLASS_ARCHIVE = SparkHome.LAUNCHER.resolve("test-drivers.jsa");
+  private static boolean classArchiveChecked;
   /** Environment for a driver whose work outweighs its start, such as the full demo: C2 too. */
   static final Map<String, String> BOTH_COMPILERS =
       Map.of("HYPERNET_JAVA_OPTS", "-XX:TieredStopAtLevel=4");
@@ -43,38 +43,38 @@ final class Launcher {
     builder.environment().put("HYPERNET_SPARK", SparkHome.LINE);
     builder.environment().remove("SPARK_HOME");
     builder.environment().putAll(env);
-    if (!builder.environment().containsKey("SPARK_HOME")) { // the archive fits our classpath
-      builder.environment().merge("HYPERNET_JAVA_OPTS", driverOptions(),
-          (test, ours) -> ours + " " + test);
+    if (!builder.environment().containsKey("SPARK_HOME")) { // the direct launch's archive
+      classArchiveMade();
     }
     return builder.start();
   }
 
-  /** The test drivers' JVM options; the first call makes the class-data archive. */
-  private static synchronized String driverOptions() throws IOException {
-    if (!Files.exists(CLASS_ARCHIVE)) {
-      Path dir = Files.createTempDirectory("hypernet-archive");
-      Path partial = dir.resolve("drivers.jsa");
-      ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("bin/hypernet").toString(),
-          "demo", "--dir", dir.resolve("demo").toString(), "--rows", "300", "--master",
-          "local[2]").directory(ROOT.toFile())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("demo.log").toFile());
-      builder.environment().put("HYPERNET_SPARK", SparkHome.LINE);
-      builder.environment().remove("SPARK_HOME");
-      builder.environment().put("HYPERNET_JAVA_OPTS", "-XX:ArchiveClassesAtExit=" + partial);
-      try {
-        int exit = builder.start().waitFor();
-        if (exit != 0 || !Files.exists(partial)) {
-          throw new AssertionError("the demo that makes the drivers' class archive failed:\n"
-              + Files.readString(dir.resolve("demo.log")));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted making the drivers' class archive", e);
-      }
-      Files.move(partial, CLASS_ARCHIVE, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  /**
+   * Before the first driver of this test JVM: a 300-row demo, the launch that makes bin/hypernet's
+   * class-data archive where the build has none yet, so that every later driver maps the classes
+   * of a whole run (whichever test comes first).
+   */
+  private static synchronized void classArchiveMade() throws IOException {
+    if (classArchiveChecked) {
+      return;
     }
-    return "-XX:SharedArchiveFile=" + CLASS_ARCHIVE;
+    Path dir = Files.createTempDirectory("hypernet-archive");
+    ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("bin/hypernet").toString(),
+        "demo", "--dir", dir.resolve("demo").toString(), "--rows", "300", "--master",
+        "local[2]").directory(ROOT.toFile())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("demo.log").toFile());
+    builder.environment().put("HYPERNET_SPARK", SparkHome.LINE);
+    builder.environment().remove("SPARK_HOME");
+    try {
+      if (builder.start().waitFor() != 0) {
+        throw new AssertionError("the demo that makes the drivers' class archive failed:\n"
+            + Files.readString(dir.resolve("demo.log")));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted making the drivers' class archive", e);
+    }
+    classArchiveChecked = true;
   }
 
   /** Runs the command to its end (at most 5 minutes). */
