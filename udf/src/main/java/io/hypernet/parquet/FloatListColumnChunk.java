@@ -89,20 +89,20 @@ final class FloatListColumnChunk {
 
   void addRow(float[] source, int offset, int count) {
     PageBuffer page = open();
-    page.values.putFloats(source, offset, count);
+    long range = page.values.putFloatsMinMax(source, offset, count);
     page.repetition.putRleRun(1, 0);
     if (count > 1) {
       page.repetition.putRleRun(count - 1, 1);
     }
     page.valueCount += count;
     chunkValueCount += count;
-    updateRange(page, source, offset, offset + count);
+    updateRange(page, range, source, offset, offset + count);
   }
 
   // Math.min/max order −0.0 below 0.0 as Float.compare does; a NaN turns the row's min to NaN
   // and sends that row alone to the exact loop.
-  private static void updateRange(PageBuffer page, float[] source, int from, int to) {
-    long range = FloatRange.minMax(source, from, to);
+  private static void updateRange(PageBuffer page, long range, float[] source, int from,
+      int to) {
     float min = FloatRange.min(range);
     float max = FloatRange.max(range);
     if (Float.isNaN(min)) {

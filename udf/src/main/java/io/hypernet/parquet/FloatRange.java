@@ -1,10 +1,13 @@
 package io.hypernet.parquet;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
  * Min and max of a run of floats as {@link Math#min}/{@link Math#max} order them (−0.0 below
- * 0.0; a NaN makes both NaN), which is how parquet-java's float statistics compare. With the
- * incubator vector module the run is scanned eight lanes at a time: the scalar loop was a fifth
- * of the bulk writer's time at n·D = 4096 (BENCHMARKS.md).
+ * 0.0; a NaN makes both NaN), which is how parquet-java's float statistics compare, taken as the
+ * run is copied into a page. With the incubator vector module the run is scanned a vector at a
+ * time: the scalar loop was a fifth of the bulk writer's time at n·D = 4096 (BENCHMARKS.md).
  */
 final class FloatRange {
   /** The vector path needs {@code --add-modules=jdk.incubator.vector}; without it, scalar. */
@@ -13,10 +16,23 @@ final class FloatRange {
 
   private FloatRange() {}
 
-  /** {@code min} and {@code max} of {@code values[from, to)}, packed by {@link #pack}. */
-  static long minMax(float[] values, int from, int to) {
-    return VECTORIZED ? VectorFloatRange.minMax(values, from, to)
-        : scalarMinMax(values, from, to);
+  /**
+   * Copies {@code values[from, to)} into {@code target} at byte {@code at} as little-endian
+   * floats (bit for bit) and returns their min and max, packed by {@link #pack}: one read of
+   * the values, not one for the copy and one for the statistics.
+   */
+  static long copyMinMax(float[] values, int from, int to, byte[] target, int at) {
+    if (VECTORIZED) {
+      return VectorFloatRange.copyMinMax(values, from, to, target, at);
+    }
+    copy(values, from, to, target, at);
+    return scalarMinMax(values, from, to);
+  }
+
+  /** The plain copy of {@link #copyMinMax}: a memory copy on little-endian machines. */
+  static void copy(float[] values, int from, int to, byte[] target, int at) {
+    ByteBuffer.wrap(target, at, (to - from) * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN)
+        .asFloatBuffer().put(values, from, to - from);
   }
 
   static long scalarMinMax(float[] values, int from, int to) {

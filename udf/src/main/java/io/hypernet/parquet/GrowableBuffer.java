@@ -97,12 +97,15 @@ final class GrowableBuffer {
     put(other.bytes, 0, other.size);
   }
 
-  /** Bulk copy as little-endian floats (a plain memory copy on little-endian machines). */
-  void putFloats(float[] values, int offset, int count) {
+  /**
+   * Appends {@code values[offset, offset + count)} as little-endian floats (a bulk copy) and
+   * returns their min and max, packed by {@link FloatRange#pack}.
+   */
+  long putFloatsMinMax(float[] values, int offset, int count) {
     ensure((long) count * Float.BYTES);
-    view.position(size);
-    view.asFloatBuffer().put(values, offset, count);
+    long range = FloatRange.copyMinMax(values, offset, offset + count, bytes, size);
     size += count * Float.BYTES;
+    return range;
   }
 
   /**

@@ -9,7 +9,11 @@ import java.util.Locale;
 public enum ConfigGrouping {
   /** Rows stay in input order: right for one configuration, or input already grouped. */
   NONE,
-  /** Each partition sorted by config_id (Spark's external sort; spills, no shuffle). */
+  /**
+   * Each partition sorted by config_id (Spark's external sort; spills, no shuffle) when there
+   * are more than 4 valid configurations; up to 4, the batches waiting per configuration fill
+   * just as well unsorted, and the rows stay in input order.
+   */
   SORT,
   /**
    * Rows shuffled so that each configuration lands in one partition, then sorted: each

@@ -35,7 +35,13 @@ import org.slf4j.LoggerFactory;
 final class PartitionReconciler implements Iterator<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionReconciler.class);
   static final int REASON_ORDINAL = 3;
-  private static final long MAX_PENDING_FLOATS = 4 * ReconcileOptions.MAX_BATCH_BUFFER_FLOATS;
+  /**
+   * Batches that may wait at once: with at most this many configurations a partition's rows may
+   * come in any order and every batch but each configuration's last is still full.
+   */
+  static final int PENDING_BATCHES = 4;
+  private static final long MAX_PENDING_FLOATS =
+      PENDING_BATCHES * ReconcileOptions.MAX_BATCH_BUFFER_FLOATS;
 
   private final Iterator<InternalRow> input;
   private final HypernetCatalog catalog;
@@ -73,7 +79,7 @@ final class PartitionReconciler implements Iterator<InternalRow> {
     this.options = options;
     this.idType = idType;
     this.metrics = metrics;
-    this.maxPendingRows = 4 * options.batchSize();
+    this.maxPendingRows = PENDING_BATCHES * options.batchSize();
     this.gpu = TaskGpu.forCurrentTask(settings.gpu(), metrics::recordGpuTask);
     this.engine = cache.engine(options.engine(), gpu.ordinal());
     metrics.recordEngine(engine.description());
