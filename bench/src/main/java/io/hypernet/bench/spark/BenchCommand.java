@@ -26,18 +26,30 @@ import picocli.CommandLine.Spec;
         "precomputed W (the write floor), a naive per-row Java UDF, and this job with Spark's",
         "writer and with the bulk writer, on the same generated w vectors; prints rows/s and",
         "the ratios. scaling: the job against rows, n·D and the number of configurations.",
-        "sql: the SQL function against the batched path on --rows rows. See BENCHMARKS.md."})
+        "sql: the SQL function against the batched path on --rows rows. peer: the job against",
+        "the pyarrow + PyTorch script a user would write instead (bench/peer), each a fresh",
+        "process, --runs times. See BENCHMARKS.md."})
 public final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--suite", defaultValue = "end-to-end", paramLabel = "end-to-end|scaling|sql",
+  @Option(names = "--suite", defaultValue = "end-to-end",
+      paramLabel = "end-to-end|scaling|sql|peer",
       description = "Which benchmark (default ${DEFAULT-VALUE}).")
   Suite suite;
 
   @Option(names = "--rows", defaultValue = "200000",
-      description = "end-to-end and sql: w vectors (default ${DEFAULT-VALUE}).")
+      description = "end-to-end, sql and peer: w vectors (default ${DEFAULT-VALUE}).")
   long rows;
+
+  @Option(names = "--runs", defaultValue = "3",
+      description = "peer: runs of each contender, taken in turn (default ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(names = "--python", defaultValue = "python3", paramLabel = "PROGRAM",
+      description = "peer: the Python that runs the script, with pyarrow and torch (default "
+          + "${DEFAULT-VALUE}); without them the script is left out, and the table says why.")
+  String python;
 
   @Option(names = "--n", defaultValue = "32",
       description = "end-to-end: rows of W (default ${DEFAULT-VALUE}).")
@@ -110,10 +122,10 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    if (rows <= 0 || n <= 0 || d <= 0 || partitions <= 0 || !(scale > 0)) {
+  public Integer call() throws java.io.IOException, InterruptedException {
+    if (rows <= 0 || n <= 0 || d <= 0 || partitions <= 0 || !(scale > 0) || runs <= 0) {
       throw JobFailure.invalidInput(
-          "bench: --rows, --n, --D, --partitions and --scale must be > 0");
+          "bench: --rows, --n, --D, --partitions, --scale and --runs must be > 0");
     }
     OutputCodecs codecs = new OutputCodecs(compression.parquet(), wCompression.parquet());
     SparkSession spark = SparkSessions.start("hypernet bench", master, sparkConf.settings());
@@ -122,6 +134,13 @@ public final class BenchCommand implements Callable<Integer> {
         SqlBenchmark sql = new SqlBenchmark(spark, dir, rows, partitions, 3);
         spec.commandLine().getOut().printf("hypernet bench --suite sql: %d rows, l=64, "
             + "hidden=128, n·D=4096, %s%n%n%s", rows, master, sql.table(sql.run()));
+        return 0;
+      }
+      if (suite == Suite.PEER) {
+        PeerBenchmark peer = new PeerBenchmark(spark, dir, rows, partitions, master, python);
+        spec.commandLine().getOut().printf("hypernet bench --suite peer: %d rows, 2 "
+            + "configurations (none, sigmoid), l=64, hidden=128, n·D=4096, the job on %s%n%n%s",
+            rows, master, PeerBenchmark.table(peer.run(runs), rows));
         return 0;
       }
       if (suite == Suite.SCALING) {
@@ -147,7 +166,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** {@code --suite}: picocli matches the value with toString, e.g. end-to-end. */
   enum Suite {
-    END_TO_END, SCALING, SQL;
+    END_TO_END, SCALING, SQL, PEER;
 
     @Override
     public String toString() {
