@@ -5,10 +5,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -25,10 +24,16 @@ import org.slf4j.LoggerFactory;
  * buffer. Where the filesystem takes it, the file is opened with {@code O_DIRECT}: the kernel then
  * moves the buffer to the disk without first copying it into the page cache, a copy that was
  * most of the job's system time and grew with the page cache's size (BENCHMARKS.md, "Against
- * the script"). Where it does not (tmpfs), the same buffers go through the page cache.
+ * the script"). Where it does not (tmpfs before Linux 6.6), the same buffers go through the page
+ * cache.
  */
 final class ChannelOutputStream extends PositionOutputStream {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelOutputStream.class);
+  /**
+   * O_DIRECT's unit: buffer addresses, file offsets and lengths are multiples of it. The page
+   * size, which is a multiple of every disk's logical block size.
+   */
+  private static final int ALIGNMENT = 4096;
   /** Threads that write full buffers; idle ones end, so an abandoned stream leaks nothing. */
   private static final ExecutorService WRITERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE,
       30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
@@ -38,8 +43,6 @@ final class ChannelOutputStream extends PositionOutputStream {
       });
 
   private final FileChannel channel;
-  /** O_DIRECT's unit: buffer addresses, file offsets and lengths are multiples of it. */
-  private final int alignment;
   private final boolean direct;
   private final int bufferBytes;
   private ByteBuffer filling;
@@ -48,30 +51,30 @@ final class ChannelOutputStream extends PositionOutputStream {
   private long position;
 
   ChannelOutputStream(Path file, int bufferBytes, OpenOption... options) throws IOException {
-    FileChannel opened = null;
-    int blockSize = 4096;
-    try {
-      blockSize = Math.toIntExact(Files.getFileStore(file.getParent()).getBlockSize());
-      if (bufferBytes % blockSize == 0) {
-        OpenOption[] withDirect = Arrays.copyOf(options, options.length + 1);
-        withDirect[options.length] = ExtendedOpenOption.DIRECT;
-        opened = FileChannel.open(file, withDirect);
+    // Created (or refused) exactly as asked first; then reopened with O_DIRECT, which a
+    // filesystem may refuse only after an O_CREAT open had already made the file.
+    FileChannel created = FileChannel.open(file, options);
+    FileChannel bypassing = null;
+    if (bufferBytes % ALIGNMENT == 0) {
+      try {
+        bypassing = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+      } catch (IOException | UnsupportedOperationException e) {
+        LOG.debug("{} is written through the page cache: {}", file, e.toString());
       }
-    } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
-      // tmpfs and some others refuse O_DIRECT (EINVAL); the page cache path is as correct.
-      LOG.debug("{} is written through the page cache: {}", file, e.toString());
     }
-    this.direct = opened != null;
-    this.channel = direct ? opened : FileChannel.open(file, options);
-    this.alignment = blockSize;
+    if (bypassing != null) {
+      created.close();
+    }
+    this.direct = bypassing != null;
+    this.channel = direct ? bypassing : created;
     this.bufferBytes = bufferBytes;
     this.filling = allocate(bufferBytes);
     this.spare = allocate(bufferBytes);
   }
 
   private ByteBuffer allocate(int bytes) {
-    int blocks = (bytes + alignment - 1) / alignment;
-    return ByteBuffer.allocateDirect((blocks + 1) * alignment).alignedSlice(alignment)
+    int blocks = (bytes + ALIGNMENT - 1) / ALIGNMENT;
+    return ByteBuffer.allocateDirect((blocks + 1) * ALIGNMENT).alignedSlice(ALIGNMENT)
         .limit(bytes);
   }
 
@@ -168,7 +171,7 @@ final class ChannelOutputStream extends PositionOutputStream {
       if (direct) {
         // The last block is written whole, then the file cut back to its real length.
         int used = filling.position();
-        int padded = (used + alignment - 1) / alignment * alignment;
+        int padded = (used + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         filling.limit(padded).position(used);
         while (filling.hasRemaining()) {
           filling.put((byte) 0);
