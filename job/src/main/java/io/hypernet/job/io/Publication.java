@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes a run's datasets (a separate rejects path first, the output last) as one unit.
  * The journal is written next to every target (which also locks them against other runs); then
- * each previous dataset is renamed aside and its staging renamed in; then the asides and the
- * journals are deleted. Every step is repeatable, so a run that finds the journal of a run that
+ * each previous dataset is renamed aside and its staging renamed in (on object stores, where a
+ * rename copies, moved file by file under a manifest instead: {@link ObjectStoreMove}); then the
+ * asides and the journals are deleted. Every step is repeatable, so a run that finds the journal of a run that
  * is gone completes it before doing anything else: a kill at any point leaves a state the next
  * run into the same output or rejects repairs.
  */
@@ -70,6 +71,11 @@ public final class Publication implements AutoCloseable {
   public void publish() throws IOException {
     PublishJournal journal = new PublishJournal(runId, datasets.stream().map(d ->
         new Move(d.role(), d.targetPath(), d.stagingPath(), d.asidePath())).toList());
+    for (OutputPublisher d : datasets) {
+      if (ObjectStoreMove.renamesByCopying(d.fs())) {
+        ObjectStoreMove.writeManifest(d.fs(), d.stagingPath(), runId); // before any journal
+      }
+    }
     claimAll(journal);
     for (OutputPublisher d : datasets) {
       if (d.mode() == OutputPublisher.Mode.ERROR && d.fs().exists(d.targetPath())) {
@@ -178,7 +184,9 @@ public final class Publication implements AutoCloseable {
   private void complete(PublishJournal journal, boolean repairing) throws IOException {
     for (Move m : journal.moves()) {
       FileSystem fs = m.target().getFileSystem(hadoop);
-      if (fs.exists(m.staging())) {
+      if (ObjectStoreMove.renamesByCopying(fs)) {
+        ObjectStoreMove.complete(fs, m, afterStep, repairing);
+      } else if (fs.exists(m.staging())) {
         if (fs.exists(m.target())) {
           if (fs.exists(m.aside())) {
             throw new IOException("both " + m.target() + " and " + m.aside() + " exist while "
@@ -199,6 +207,9 @@ public final class Publication implements AutoCloseable {
       if (fs.exists(m.aside())) {
         log(repairing, "deleting the previous {} set aside at {}", m.target(), m.aside());
         fs.delete(m.aside(), true);
+      }
+      if (ObjectStoreMove.renamesByCopying(fs)) {
+        fs.delete(m.staging(), true); // what its moves left: the directories' markers
       }
     }
     afterStep.accept("cleanup");

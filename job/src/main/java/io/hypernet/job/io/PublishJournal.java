@@ -106,12 +106,17 @@ record PublishJournal(String runId, List<Move> moves) {
   /**
    * Moves {@code temp} to {@code journal} unless a journal is there, atomically: HDFS's rename
    * refuses an existing file; the local filesystem's rename would replace it, so a hard link
-   * (which refuses one) is used there.
+   * (which refuses one) is used there. On object stores the check and the copy are two requests:
+   * two runs claiming within the same moment can both succeed (docs/storage.md).
    */
   private static boolean placeUnlessPresent(FileSystem fs, Path temp, Path journal)
       throws IOException {
     if (!"file".equals(fs.getUri().getScheme())) {
-      return fs.rename(temp, journal);
+      try {
+        return fs.rename(temp, journal);
+      } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+        return false; // S3A says so by exception
+      }
     }
     try {
       Files.createLink(Paths.get(journal.toUri()), Paths.get(temp.toUri()));

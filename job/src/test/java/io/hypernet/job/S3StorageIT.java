@@ -1,0 +1,179 @@
+package io.hypernet.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hypernet.testing.LocalSpark;
+import io.hypernet.testing.OutputRows;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job on an object store, as docs/storage.md ("Object stores") describes it: inputs and
+ * configurations read from {@code s3a://}, output and rejects published to {@code s3a://} on a
+ * real S3 API server (S3Proxy), under {@code --mode error} and {@code --mode overwrite}. The
+ * published output's {@code _SUCCESS} lists exactly the files it holds, and Spark's filtered
+ * reads of it give the rows of the same run on the local filesystem.
+ */
+class S3StorageIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path dir;
+  private static S3Server s3;
+  private static Configuration hadoop;
+
+  @BeforeAll
+  static void start() throws Exception {
+    s3 = S3Server.start(dir.resolve("s3"), "data");
+    hadoop = s3.hadoopConfiguration();
+    CliRunner.Result r = CliRunner.run("generate", "--rows", "3000", "--configs", "2",
+        "--l", "16", "--n", "8", "--D", "32", "--bad-rows", "3", "--partitions", "2",
+        "--out", dir + "/in", "--master", "local[2]");
+    assertEquals(0, r.exitCode(), r.toString());
+    org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path("s3a://data/in");
+    assertTrue(FileUtil.copy(FileSystem.getLocal(hadoop),
+        new org.apache.hadoop.fs.Path(dir + "/in"), in.getFileSystem(hadoop), in, false,
+        hadoop));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  void publishesToS3AndReplacesTheOutputWhole() throws Exception {
+    CliRunner.Result reference = CliRunner.run(run(dir + "/in", dir + "/reference",
+        dir + "/reference-rejects", "error"));
+    assertEquals(0, reference.exitCode(), reference.toString());
+
+    String output = "s3a://data/W";
+    String rejects = "s3a://data/W-rejects";
+    CliRunner.Result first = CliRunner.run(run("s3a://data/in", output, rejects, "error"));
+    assertEquals(0, first.exitCode(), first.toString());
+    assertTrue(first.out().contains("3000 rows in, 2997 written, 3 rejected"), first.out());
+    assertPublishedWhole(output);
+    assertPublishedWhole(rejects);
+
+    CliRunner.Result again = CliRunner.run(run("s3a://data/in", output, rejects, "error"));
+    assertEquals(2, again.exitCode(), again.toString());
+    assertTrue(again.err().contains(rejects + " already exists")
+        || again.err().contains(output + " already exists"), again.err());
+
+    String firstRun = manifest(output).path("run_id").asText();
+    CliRunner.Result overwrite = CliRunner.run(run("s3a://data/in", output, rejects,
+        "overwrite"));
+    assertEquals(0, overwrite.exitCode(), overwrite.toString());
+    assertPublishedWhole(output);
+    assertPublishedWhole(rejects);
+    String secondRun = manifest(output).path("run_id").asText();
+    assertFalse(secondRun.equals(firstRun), "the second run's manifest: " + secondRun);
+    assertEquals(secondRun, manifest(rejects).path("run_id").asText());
+
+    FileSystem fs = new org.apache.hadoop.fs.Path(output).getFileSystem(hadoop);
+    for (FileStatus sibling : fs.listStatus(new org.apache.hadoop.fs.Path("s3a://data/"))) {
+      String name = sibling.getPath().getName();
+      assertTrue(Set.of("in", "W", "W-rejects").contains(name) || name.startsWith("_"),
+          "nothing is left beside the targets but the last-run report: " + name);
+    }
+    assertSameRowsAsReference(output, rejects);
+  }
+
+  private static String[] run(String in, String output, String rejects, String mode) {
+    List<String> args = new ArrayList<>(List.of("run", "--input", in + "/w", "--configs",
+        in + "/configs", "--output", output, "--rejects", rejects, "--mode", mode,
+        "--engine", "jvm", "--master", "local[2]"));
+    args.addAll(s3.confArgs());
+    return args.toArray(String[]::new);
+  }
+
+  /** The target's {@code _SUCCESS} is a manifest of exactly the files under it, sizes too. */
+  private static void assertPublishedWhole(String target) throws IOException {
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(target);
+    FileSystem fs = root.getFileSystem(hadoop);
+    JsonNode manifest = manifest(target);
+    assertFalse(manifest.path("run_id").asText().isEmpty(), manifest.toString());
+    Map<String, Long> listed = new java.util.TreeMap<>();
+    long total = 0;
+    for (JsonNode f : manifest.path("files")) {
+      listed.put(f.path("path").asText(), f.path("bytes").asLong());
+      total += f.path("bytes").asLong();
+    }
+    assertEquals(total, manifest.path("total_bytes").asLong());
+    Map<String, Long> present = new java.util.TreeMap<>();
+    RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
+    String base = root.toUri().getPath() + "/";
+    while (files.hasNext()) {
+      LocatedFileStatus f = files.next();
+      String relative = f.getPath().toUri().getPath().substring(base.length());
+      if (!relative.equals("_SUCCESS")) {
+        present.put(relative, f.getLen());
+      }
+    }
+    assertEquals(listed, present, target + ": the manifest lists exactly what is there");
+    assertTrue(listed.keySet().stream().anyMatch(p -> p.endsWith(".parquet")), listed.toString());
+  }
+
+  private static JsonNode manifest(String target) throws IOException {
+    org.apache.hadoop.fs.Path marker = new org.apache.hadoop.fs.Path(target, "_SUCCESS");
+    try (InputStream in = marker.getFileSystem(hadoop).open(marker)) {
+      return JSON.readTree(in);
+    }
+  }
+
+  /** Spark reads S3 with filters pushed down (both readers) and gets the local run's rows. */
+  private static void assertSameRowsAsReference(String output, String rejects) {
+    SparkSession spark = LocalSpark.start("local[2]");
+    try {
+      s3.hadoopSettings().forEach((k, v) -> spark.sparkContext().hadoopConfiguration().set(k, v));
+      assertEquals(0, spark.read().parquet(dir + "/reference-rejects")
+          .exceptAll(spark.read().parquet(rejects)).count());
+      assertEquals(3, spark.read().parquet(rejects).count());
+      List<Row> expected = spark.read().parquet(dir + "/reference").collectAsList();
+      Map<Long, Row> expectedById = OutputRows.byId(expected);
+      Row probe = expected.get(expected.size() / 2);
+      for (String vectorized : List.of("true", "false")) {
+        spark.conf().set("spark.sql.parquet.enableVectorizedReader", vectorized);
+        List<Row> all = spark.read().parquet(output).collectAsList();
+        assertEquals(expected.size(), all.size(), "vectorized " + vectorized);
+        for (Row r : all) {
+          Row e = expectedById.get(r.<Long>getAs("id"));
+          assertArrayEquals(OutputRows.floats(e.getList(e.fieldIndex("W"))),
+              OutputRows.floats(r.getList(r.fieldIndex("W"))), "id " + r.getAs("id"));
+        }
+        List<Row> one = spark.read().parquet(output)
+            .filter("id = " + probe.getAs("id")).collectAsList();
+        assertEquals(1, one.size(), "vectorized " + vectorized);
+        String config = probe.getAs("config_id");
+        assertEquals(expected.stream().filter(r -> config.equals(r.getAs("config_id"))).count(),
+            spark.read().parquet(output).filter("config_id = '" + config + "'").count());
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+}
