@@ -84,7 +84,8 @@ public final class BenchCommand implements Callable<Integer> {
   int partitions;
 
   @Option(names = "--dir", defaultValue = "target/bench", paramLabel = "DIR",
-      description = "Scratch directory, replaced (default ${DEFAULT-VALUE}).")
+      description = "Scratch directory, replaced (default ${DEFAULT-VALUE}); end-to-end also "
+          + "takes a store's URI, e.g. s3a://bucket/bench (BENCHMARKS.md, \"On S3\").")
   String dir;
 
   @Option(names = "--master", defaultValue = "local[2]", paramLabel = "URL",

@@ -137,7 +137,11 @@ public final class EndToEndBenchmark {
     runJob(spark, warm + "/input", warm + "/output", RunSettings.Writer.BULK, codecs,
         ReconcileOptions.defaults());
     try {
-      deleteRecursively(Path.of(warm));
+      if (onLocalDisk()) {
+        deleteRecursively(Path.of(warm));
+      } else {
+        scratch().delete(new org.apache.hadoop.fs.Path(warm), true);
+      }
     } catch (IOException e) {
       throw new IllegalStateException("could not remove the warm-up's " + warm, e);
     }
@@ -181,6 +185,9 @@ public final class EndToEndBenchmark {
    * a slow or busy disk it, not Spark, is the floor that counts.
    */
   private Result rawWrite() {
+    if (!onLocalDisk()) {
+      return rawWriteToStore();
+    }
     Path raw = Path.of(dir, "raw");
     byte[] chunk = new byte[1 << 20];
     new Random(3).nextBytes(chunk);
@@ -215,6 +222,57 @@ public final class EndToEndBenchmark {
     }
     return timed("raw write of W's bytes (no Parquet, no Spark)", start,
         "the filesystem's own limit for these bytes");
+  }
+
+  /**
+   * The raw write on a Hadoop filesystem that is not the local disk (an object store, HDFS):
+   * one stream per partition, as the store's own client uploads them.
+   */
+  private Result rawWriteToStore() {
+    org.apache.hadoop.fs.Path raw = new org.apache.hadoop.fs.Path(dir, "raw");
+    byte[] chunk = new byte[1 << 20];
+    new Random(3).nextBytes(chunk);
+    long bytesPerPartition = rows * 4L * shape.n() * shape.d() / partitions;
+    try {
+      org.apache.hadoop.fs.FileSystem fs = scratch();
+      fs.delete(raw, true);
+      ExecutorService pool = Executors.newFixedThreadPool(partitions);
+      Start start = Start.now();
+      try {
+        List<Future<?>> writers = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+          org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(raw, "part-" + p);
+          writers.add(pool.submit(() -> {
+            try (OutputStream out = fs.create(file, true)) {
+              for (long left = bytesPerPartition; left > 0; left -= chunk.length) {
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+              }
+            }
+            return null;
+          }));
+        }
+        for (Future<?> writer : writers) {
+          writer.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
+      return timed("raw write of W's bytes (no Parquet, no Spark)", start,
+          "the store's own limit for these bytes, through its Hadoop client");
+    } catch (IOException | InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("raw write to " + raw + " failed", e);
+    }
+  }
+
+  /** True when {@code --dir} is on the local disk (no scheme, or file:). */
+  private boolean onLocalDisk() {
+    String scheme = new org.apache.hadoop.fs.Path(dir).toUri().getScheme();
+    return scheme == null || scheme.equals("file");
+  }
+
+  private org.apache.hadoop.fs.FileSystem scratch() throws IOException {
+    return new org.apache.hadoop.fs.Path(dir).getFileSystem(
+        spark.sparkContext().hadoopConfiguration());
   }
 
   /** Removes a local file or directory tree, if it exists. */
