@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
 
 /**
  * A real S3 API server for the tests: S3Proxy (its own JVM, from the jar the build copies to
@@ -60,6 +62,26 @@ public final class S3Server implements AutoCloseable {
     for (String bucket : buckets) {
       server.createBucket(bucket);
     }
+    return server;
+  }
+
+  /**
+   * {@link #start} with bucket {@code data} holding a generated sample (2 configurations, l=16,
+   * n=8, D=32, {@code badRows} bad rows) at {@code s3a://data/in/{w,configs}}.
+   */
+  public static S3Server startWithSample(Path dir, int rows, int badRows) throws Exception {
+    S3Server server = start(dir.resolve("s3"), "data");
+    CliRunner.Result r = CliRunner.run("generate", "--rows", "" + rows, "--configs", "2",
+        "--l", "16", "--n", "8", "--D", "32", "--bad-rows", "" + badRows, "--partitions", "2",
+        "--out", dir + "/in", "--master", "local[2]");
+    if (r.exitCode() != 0) {
+      server.close();
+      throw new IllegalStateException(r.toString());
+    }
+    Configuration conf = server.hadoopConfiguration();
+    org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path("s3a://data/in");
+    FileUtil.copy(FileSystem.getLocal(conf), new org.apache.hadoop.fs.Path(dir + "/in"),
+        in.getFileSystem(conf), in, false, conf);
     return server;
   }
 

@@ -9,23 +9,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypernet.testing.LocalSpark;
 import io.hypernet.testing.OutputRows;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * configurations read from {@code s3a://}, output and rejects published to {@code s3a://} on a
  * real S3 API server (S3Proxy), under {@code --mode error} and {@code --mode overwrite}. The
  * published output's {@code _SUCCESS} lists exactly the files it holds, and Spark's filtered
- * reads of it give the rows of the same run on the local filesystem.
+ * reads of it give the rows of the same run on the local filesystem. A driver killed mid-publish
+ * on S3 is repaired by the next run.
  */
 class S3StorageIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,16 +50,8 @@ class S3StorageIT {
 
   @BeforeAll
   static void start() throws Exception {
-    s3 = S3Server.start(dir.resolve("s3"), "data");
+    s3 = S3Server.startWithSample(dir, 3000, 3);
     hadoop = s3.hadoopConfiguration();
-    CliRunner.Result r = CliRunner.run("generate", "--rows", "3000", "--configs", "2",
-        "--l", "16", "--n", "8", "--D", "32", "--bad-rows", "3", "--partitions", "2",
-        "--out", dir + "/in", "--master", "local[2]");
-    assertEquals(0, r.exitCode(), r.toString());
-    org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path("s3a://data/in");
-    assertTrue(FileUtil.copy(FileSystem.getLocal(hadoop),
-        new org.apache.hadoop.fs.Path(dir + "/in"), in.getFileSystem(hadoop), in, false,
-        hadoop));
   }
 
   @AfterAll
@@ -94,13 +90,71 @@ class S3StorageIT {
     assertFalse(secondRun.equals(firstRun), "the second run's manifest: " + secondRun);
     assertEquals(secondRun, manifest(rejects).path("run_id").asText());
 
-    FileSystem fs = new org.apache.hadoop.fs.Path(output).getFileSystem(hadoop);
-    for (FileStatus sibling : fs.listStatus(new org.apache.hadoop.fs.Path("s3a://data/"))) {
-      String name = sibling.getPath().getName();
-      assertTrue(Set.of("in", "W", "W-rejects").contains(name) || name.startsWith("_"),
-          "nothing is left beside the targets but the last-run report: " + name);
-    }
+    assertNothingBesideTheTargets();
     assertSameRowsAsReference(output, rejects);
+  }
+
+  /**
+   * A real driver (bin/hypernet, with S3A's jars through HYPERNET_CLASSPATH) halted in the middle
+   * of moving its output into place, as after SIGKILL: the output then has no {@code _SUCCESS}
+   * and its journal lies beside it; the next run completes the halted publish, then publishes its
+   * own, and the output is whole. PublicationOnS3Test crashes after every step in-process.
+   */
+  @Test
+  @Tag("spark-independent") // the same on every Spark line: runs on one,
+  @Tag("on-4.2") // 4.2, with Hadoop 3.5's S3A (PublicationOnS3Test has 3.3's)
+  void aDriverHaltedWhileMovingItsOutputInIsRepairedByTheNextRun() throws Exception {
+    String output = "s3a://data/W-killed";
+    Launcher.Outcome halted = Launcher.run(Map.of(
+        "HYPERNET_JAVA_OPTS", "-Dhypernet.test.halt-at=output-file",
+        "HYPERNET_CLASSPATH", s3aJars()), runOverwrite(output));
+    assertEquals(137, halted.exitCode(), halted.output());
+    assertTrue(halted.output().contains("halting after publish step output-file"),
+        halted.output());
+    FileSystem fs = new org.apache.hadoop.fs.Path(output).getFileSystem(hadoop);
+    assertFalse(fs.exists(new org.apache.hadoop.fs.Path(output, "_SUCCESS")),
+        "an output being moved in has no _SUCCESS");
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path(output + ".publish")),
+        "its journal is beside it");
+
+    Launcher.Outcome next = Launcher.run(Map.of("HYPERNET_CLASSPATH", s3aJars()), runOverwrite(output));
+    assertEquals(0, next.exitCode(), next.output());
+    assertTrue(next.output().contains("was stopped while publishing"), next.output());
+    assertTrue(next.output().contains("3000 rows in, 2997 written, 3 rejected"), next.output());
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path(output, "_SUCCESS")));
+    assertNothingBesideTheTargets();
+    SparkSession spark = LocalSpark.start("local[2]");
+    try {
+      s3.hadoopSettings().forEach((k, v) -> spark.sparkContext().hadoopConfiguration().set(k, v));
+      assertEquals(2997, spark.read().parquet(output).count());
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static String[] runOverwrite(String output) {
+    List<String> args = new ArrayList<>(List.of("run", "--input", "s3a://data/in/w",
+        "--configs", "s3a://data/in/configs", "--output", output, "--mode", "overwrite",
+        "--engine", "jvm", "--master", "local[2]"));
+    args.addAll(s3.confArgs());
+    return args.toArray(String[]::new);
+  }
+
+  /** hadoop-aws and the AWS SDK it brings, from this test's classpath (test scope). */
+  private static String s3aJars() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(p -> p.contains("/org/apache/hadoop/hadoop-aws/") || p.contains("/com/amazonaws/")
+            || p.contains("/software/amazon/") || p.contains("/org/wildfly/openssl/"))
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+  /** Only the targets, the input and the last-run reports are in the bucket. */
+  private static void assertNothingBesideTheTargets() throws IOException {
+    org.apache.hadoop.fs.Path bucket = new org.apache.hadoop.fs.Path("s3a://data/");
+    for (FileStatus sibling : bucket.getFileSystem(hadoop).listStatus(bucket)) {
+      String name = sibling.getPath().getName();
+      assertTrue(Set.of("in", "W", "W-rejects", "W-killed").contains(name)
+          || name.startsWith("_"), "nothing is left beside the targets: " + name);
+    }
   }
 
   private static String[] run(String in, String output, String rejects, String mode) {

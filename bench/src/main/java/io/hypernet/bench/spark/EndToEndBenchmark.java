@@ -182,28 +182,33 @@ public final class EndToEndBenchmark {
   /**
    * W's bytes alone (n·D floats per row), written to the same filesystem by one thread per
    * partition in 1 MiB writes: no Parquet, no Spark, no compute. No writer can beat it here; on
-   * a slow or busy disk it, not Spark, is the floor that counts.
+   * a slow or busy disk it, not Spark, is the floor that counts. On a store (S3, HDFS) the
+   * streams are its Hadoop client's, as it uploads them.
    */
   private Result rawWrite() {
-    if (!onLocalDisk()) {
-      return rawWriteToStore();
-    }
-    Path raw = Path.of(dir, "raw");
+    boolean local = onLocalDisk();
+    String raw = dir + "/raw";
     byte[] chunk = new byte[1 << 20];
     new Random(3).nextBytes(chunk);
     long bytesPerPartition = rows * 4L * shape.n() * shape.d() / partitions;
     Start start = null;
     try {
-      deleteRecursively(raw);
-      Files.createDirectories(raw);
+      org.apache.hadoop.fs.FileSystem fs = local ? null : scratch();
+      if (local) {
+        deleteRecursively(Path.of(raw));
+        Files.createDirectories(Path.of(raw));
+      } else {
+        fs.delete(new org.apache.hadoop.fs.Path(raw), true);
+      }
       List<Future<?>> writers = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(partitions);
       start = Start.now();
       try {
         for (int p = 0; p < partitions; p++) {
-          Path file = raw.resolve("part-" + p);
+          String file = raw + "/part-" + p;
           writers.add(pool.submit(() -> {
-            try (OutputStream out = Files.newOutputStream(file)) {
+            try (OutputStream out = local ? Files.newOutputStream(Path.of(file))
+                : fs.create(new org.apache.hadoop.fs.Path(file), true)) {
               for (long left = bytesPerPartition; left > 0; left -= chunk.length) {
                 out.write(chunk, 0, (int) Math.min(chunk.length, left));
               }
@@ -221,47 +226,8 @@ public final class EndToEndBenchmark {
       throw new IllegalStateException("raw write to " + raw + " failed", e);
     }
     return timed("raw write of W's bytes (no Parquet, no Spark)", start,
-        "the filesystem's own limit for these bytes");
-  }
-
-  /**
-   * The raw write on a Hadoop filesystem that is not the local disk (an object store, HDFS):
-   * one stream per partition, as the store's own client uploads them.
-   */
-  private Result rawWriteToStore() {
-    org.apache.hadoop.fs.Path raw = new org.apache.hadoop.fs.Path(dir, "raw");
-    byte[] chunk = new byte[1 << 20];
-    new Random(3).nextBytes(chunk);
-    long bytesPerPartition = rows * 4L * shape.n() * shape.d() / partitions;
-    try {
-      org.apache.hadoop.fs.FileSystem fs = scratch();
-      fs.delete(raw, true);
-      ExecutorService pool = Executors.newFixedThreadPool(partitions);
-      Start start = Start.now();
-      try {
-        List<Future<?>> writers = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-          org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(raw, "part-" + p);
-          writers.add(pool.submit(() -> {
-            try (OutputStream out = fs.create(file, true)) {
-              for (long left = bytesPerPartition; left > 0; left -= chunk.length) {
-                out.write(chunk, 0, (int) Math.min(chunk.length, left));
-              }
-            }
-            return null;
-          }));
-        }
-        for (Future<?> writer : writers) {
-          writer.get();
-        }
-      } finally {
-        pool.shutdown();
-      }
-      return timed("raw write of W's bytes (no Parquet, no Spark)", start,
-          "the store's own limit for these bytes, through its Hadoop client");
-    } catch (IOException | InterruptedException | ExecutionException e) {
-      throw new IllegalStateException("raw write to " + raw + " failed", e);
-    }
+        local ? "the filesystem's own limit for these bytes"
+            : "the store's own limit for these bytes, through its Hadoop client");
   }
 
   /** True when {@code --dir} is on the local disk (no scheme, or file:). */
