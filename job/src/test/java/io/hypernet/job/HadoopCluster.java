@@ -20,15 +20,18 @@ import org.apache.hadoop.yarn.server.resourcemanager.rmapp.RMApp;
 
 /**
  * Real HDFS, and YARN on it, in this JVM from hadoop-client-minicluster at the Hadoop release of
- * the line's Spark: a NameNode and two DataNodes on 127.0.0.1, and a ResourceManager with one
+ * the line's Spark: a NameNode and DataNodes on 127.0.0.1, and a ResourceManager with one
  * NodeManager whose containers are JVMs of their own (the default container executor), as
  * Spark's own YarnClusterSuite runs them. {@link #confDir} holds the core-site.xml and
  * yarn-site.xml a client is given as HADOOP_CONF_DIR. {@link #close} stops everything, the
  * container JVMs included.
  */
 final class HadoopCluster implements AutoCloseable {
-  /** Container memory: an AM and two executors of 512 MiB heap (+384 MiB overhead) fit. */
-  private static final int NODE_MEMORY_MB = 4096;
+  /**
+   * Container memory: three applications at once, an AM and up to three executors of 512 MiB
+   * heap (+384 MiB overhead) among them.
+   */
+  private static final int NODE_MEMORY_MB = 8192;
 
   /** MiniYARNCluster's name and its work directory's, target/NAME under job/: one per line. */
   private static final String YARN_NAME = "hypernet-yarn-" + SparkHome.LINE;
@@ -42,20 +45,21 @@ final class HadoopCluster implements AutoCloseable {
     this.dir = dir;
   }
 
-  /** HDFS only. */
+  /** HDFS only, with two DataNodes: files are written through a pipeline of two. */
   static HadoopCluster startHdfs(Path dir) throws IOException {
-    return start(dir, false);
+    return start(dir, 2, false);
   }
 
-  /** HDFS, and YARN with HDFS as its default filesystem. */
+  /** HDFS with one DataNode, and YARN with HDFS as its default filesystem. */
   static HadoopCluster startHdfsAndYarn(Path dir) throws IOException {
-    return start(dir, true);
+    return start(dir, 1, true);
   }
 
-  private static HadoopCluster start(Path dir, boolean withYarn) throws IOException {
+  private static HadoopCluster start(Path dir, int dataNodes, boolean withYarn)
+      throws IOException {
     HadoopCluster cluster = new HadoopCluster(dir);
     try {
-      cluster.startHdfs();
+      cluster.startHdfs(dataNodes);
       if (withYarn) {
         cluster.startYarn();
       }
@@ -67,13 +71,13 @@ final class HadoopCluster implements AutoCloseable {
     }
   }
 
-  private void startHdfs() throws IOException {
+  private void startHdfs(int dataNodes) throws IOException {
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("hdfs").toString());
     conf.set("hadoop.tmp.dir", dir.resolve("tmp").toString());
-    conf.setInt("dfs.replication", 2);
+    conf.setInt("dfs.replication", dataNodes);
     conf.setInt("dfs.heartbeat.interval", 1);
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(2).build();
+    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(dataNodes).build();
     hdfs.waitActive();
     hdfsUri = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
   }
@@ -95,7 +99,7 @@ final class HadoopCluster implements AutoCloseable {
     conf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage",
         "100.0");
     conf.setInt("yarn.nodemanager.resource.memory-mb", NODE_MEMORY_MB);
-    conf.setInt("yarn.nodemanager.resource.cpu-vcores", 4);
+    conf.setInt("yarn.nodemanager.resource.cpu-vcores", 8);
     conf.setInt("yarn.scheduler.minimum-allocation-mb", 128);
     conf.setInt("yarn.scheduler.maximum-allocation-mb", NODE_MEMORY_MB);
     // The suite's C1-only JVMs reserve a large code cache; YARN would count it as used memory.
@@ -131,7 +135,7 @@ final class HadoopCluster implements AutoCloseable {
     Path conf = Files.createDirectories(dir.resolve("hadoop-conf"));
     Configuration core = new Configuration(false);
     core.set("fs.defaultFS", hdfsUri);
-    core.setInt("dfs.replication", 2);
+    core.setInt("dfs.replication", hdfs.getDataNodes().size());
     write(core, conf.resolve("core-site.xml"));
     if (yarn != null) {
       // What a client needs: where the ResourceManager is. (The cluster's own configuration

@@ -17,10 +17,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
@@ -29,8 +29,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,10 +46,11 @@ import org.junit.jupiter.api.io.TempDir;
  * policy come out as YARN and spark-submit surface them (one line each: the exit path is the
  * same on both).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class YarnIT {
   /** Input partitions, and the output's part files: one per executor core. */
   private static final int PARTITIONS = 2;
-  private static final int ROWS = 4000;
+  private static final int ROWS = 2000;
   private static final String RESULT = ROWS + " rows in, " + (ROWS - 4) + " written, 4 rejected";
   /** The JVM options docs/clusters.md ("Our settings go with --conf") passes with --conf. */
   private static final String JAVA_OPTIONS = "--add-modules=jdk.incubator.vector"
@@ -61,36 +65,55 @@ class YarnIT {
   private static FileSystem fs;
   private static Path home;
 
+  /** The runs in flight or done, by name (see {@link #run}). */
+  private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
+
   @BeforeAll
   static void startClusterAndWriteInput() throws Exception {
     cluster = HadoopCluster.startHdfsAndYarn(dir);
     fs = cluster.fileSystem();
     home = SparkHome.createForYarn(dir.resolve("spark"));
+    // The cluster's logging (spark-submit ships it to the containers): WARN, our INFO, and
+    // where each task starts, by which the kill finds its executor.
+    Files.createDirectories(home.resolve("conf"));
+    Files.writeString(home.resolve("conf/log4j2.properties"), Files.readString(
+        Launcher.ROOT.resolve("conf/log4j2.properties"))
+        + "logger.tasks.name = org.apache.spark.scheduler.TaskSetManager\n"
+        + "logger.tasks.level = info\n");
     CliRunner.Result r = CliRunner.run("generate", "--rows", "" + ROWS, "--configs", "2", "--l",
         "8", "--n", "4", "--D", "16", "--hidden-dim", "16", "--bad-rows", "4", "--partitions",
-        "" + PARTITIONS, "--out", dir + "/in", "--master", "local[2]");
+        "" + PARTITIONS, "--out", cluster.hdfs("/data"), "--master", "local[2]");
     assertEquals(0, r.exitCode(), r.toString());
-    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(dir.resolve("in").toUri()),
-        new org.apache.hadoop.fs.Path("/data/in"));
+    // The applications of the other tests run on the cluster while the kill test runs (as
+    // applications share a cluster): the client-mode run and the exit-code run of this line
+    // (their tags say which line runs which).
+    run("client");
+    run(SparkHome.LINE.equals("3.5") ? "reject-policy" : "bad-input");
   }
 
   @AfterAll
   static void stopCluster() {
+    RUNS.values().forEach(run -> run.process().destroyForcibly());
     if (cluster != null) {
       cluster.close();
     }
   }
 
-  @Test
-  void clientModeWritesEveryRow() throws Exception {
-    Submission s = submit("client", List.of(), "/data/W-client");
-    assertEquals(0, s.exitCode(), s.console());
-    assertTrue(s.console().contains("hypernet run succeeded: " + RESULT), s.console());
-    assertEquals(FinalApplicationStatus.SUCCEEDED, s.app().getFinalApplicationStatus());
-    RunReport report = report("/data/W-client");
-    assertEquals("yarn", report.master());
-    assertEquals(s.app().getApplicationId().toString(), report.applicationId());
-    assertEveryRowOnce("/data/W-client");
+  /** The runs of the tests: each started once, by the first to ask. */
+  private static Run run(String name) {
+    return RUNS.computeIfAbsent(name, n -> switch (n) {
+      case "client" -> start(n, "client", 1, List.of(), "/data/W-client");
+      // docs/clusters.md's command exactly, with its paths. Partitions of several batches: the
+      // lag comes before a task's second.
+      case "cluster-kill" -> start(n, "cluster", 2, List.of(SLOW), "/data/W", "--batch-size",
+          "64");
+      // Dynamic allocation from no executor: the driver finds the path missing before any task.
+      case "bad-input" -> start(n, "cluster", 0, List.of(), "/data/W-bad", "--configs",
+          cluster.hdfs("/data/no-such-configs"));
+      case "reject-policy" -> start(n, "client", 1, List.of(), "/data/W-policy",
+          "--max-reject-fraction", "0");
+      default -> throw new IllegalArgumentException(n);
+    });
   }
 
   /**
@@ -99,37 +122,44 @@ class YarnIT {
    * within the float64 reference's tolerance.
    */
   @Test
+  @Order(1) // first: the other tests' applications run meanwhile
   void clusterModeWritesEveryRowOnceThoughAnExecutorIsKilled() throws Exception {
-    Set<String> before = applicationIds();
-    Path log = dir.resolve("cluster.log");
-    ProcessBuilder submit = new ProcessBuilder(command("cluster", List.of(SLOW), "/data/W-cluster"))
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    environment(submit);
-    Process p = submit.start();
-    String app;
-    try {
-      app = awaitApplication(before, p, log);
-      ProcessHandle victim = awaitMainPassExecutor(app, p, log);
-      Thread.sleep(1000); // into the pass: partition 0 holds rows and lags
-      assertTrue(p.isAlive(), "the run was still going at the kill");
-      victim.destroyForcibly(); // SIGKILL
-      assertTrue(victim.onExit().get(30, TimeUnit.SECONDS) != null);
-      assertTrue(p.waitFor(5, TimeUnit.MINUTES), Files.readString(log));
-    } finally {
-      p.destroyForcibly();
-    }
-    String console = Files.readString(log);
-    RMApp rm = cluster.awaitFinished(app, 1, TimeUnit.MINUTES);
+    Run run = run("cluster-kill");
+    String app = run.awaitApplication();
+    ProcessHandle victim = awaitMainPassExecutor(app, run);
+    Thread.sleep(1000); // into the pass: partition 0 holds rows and lags
+    assertTrue(run.process().isAlive(), "the run was still going at the kill");
+    victim.destroyForcibly(); // SIGKILL
+    assertTrue(victim.onExit().get(30, TimeUnit.SECONDS) != null);
+    Submission s = run.await();
     String logs = cluster.containerLogs(app);
-    assertEquals(0, p.exitValue(), console + logs);
-    assertEquals(FinalApplicationStatus.SUCCEEDED, rm.getFinalApplicationStatus(), logs);
-    assertTrue(cluster.driverLog(app, "stdout").contains("hypernet run succeeded: " + RESULT), logs);
+    assertEquals(0, s.exitCode(), s.console() + logs);
+    assertEquals(FinalApplicationStatus.SUCCEEDED, s.app().getFinalApplicationStatus(), logs);
+    assertTrue(cluster.driverLog(app, "stdout").contains("hypernet run succeeded: " + RESULT),
+        logs);
     assertTrue(logs.contains("Lost executor"), "the driver saw the kill:\n" + logs);
-    RunReport report = report("/data/W-cluster");
+    RunReport report = report("/data/W");
     assertEquals(app, report.applicationId());
-    assertEveryRowOnce("/data/W-cluster");
-    PublishedOutput.assertMatchesFloat64Reference(cluster.hdfs("/data/in/w"),
-        cluster.hdfs("/data/in/configs"), cluster.hdfs("/data/W-cluster"));
+    assertEquals("yarn", report.master());
+    // --engine auto: the executors have the vector module, so the jvm engine.
+    assertEquals(List.of("jvm/cpu"), report.engines(), report.toJson());
+    assertEveryRowOnce("/data/W");
+    PublishedOutput.assertMatchesFloat64Reference(cluster.hdfs("/data/w"),
+        cluster.hdfs("/data/configs"), cluster.hdfs("/data/W"));
+  }
+
+  /** Client mode, the driver in spark-submit: its exit code is the job's, 0. */
+  @Test
+  @Order(2)
+  void clientModeWritesEveryRow() throws Exception {
+    Submission s = run("client").await();
+    assertEquals(0, s.exitCode(), s.console());
+    assertTrue(s.console().contains("hypernet run succeeded: " + RESULT), s.console());
+    assertEquals(FinalApplicationStatus.SUCCEEDED, s.app().getFinalApplicationStatus());
+    RunReport report = report("/data/W-client");
+    assertEquals("yarn", report.master());
+    assertEquals(s.id(), report.applicationId());
+    assertEveryRowOnce("/data/W-client");
   }
 
   /**
@@ -138,10 +168,11 @@ class YarnIT {
    * report beside the output says why.
    */
   @Test
-  @Tag("spark-independent") // the same exit path on every line: runs on the default one
+  @Order(3)
+  @Tag("spark-independent") // the same exit path on every line: runs on one
+  @Tag("on-4.2") // 4.2, where its application (no executor) evens out the lines' times
   void clusterModeBadInputFailsTheApplicationWithStatus2() throws Exception {
-    String configs = cluster.hdfs("/data/no-such-configs");
-    Submission s = submit("cluster", List.of(), "/data/W-bad", "--configs", configs);
+    Submission s = run("bad-input").await();
     assertEquals(1, s.exitCode(), s.console());
     String logs = cluster.containerLogs(s.id());
     assertEquals(FinalApplicationStatus.FAILED, s.app().getFinalApplicationStatus(), logs);
@@ -151,7 +182,8 @@ class YarnIT {
     LastRunReport.Failure failure = LastRunReport.Failure.fromJson(
         read("/data/_last_run/W-bad.report.json"));
     assertEquals(2, failure.reason().exitCode(), failure.toJson());
-    assertTrue(failure.reason().message().contains(configs), failure.toJson());
+    assertTrue(failure.reason().message().contains(cluster.hdfs("/data/no-such-configs")),
+        failure.toJson());
     assertEquals(s.id(), failure.applicationId());
     assertTrue(logs.contains("hypernet: " + failure.reason().message()), logs);
     assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/data/W-bad")));
@@ -162,15 +194,15 @@ class YarnIT {
    * and the last-run report says why.
    */
   @Test
-  @Tag("spark-independent")
-  @Tag("on-4.2") // the same on every line: runs on 4.2 only, to even out the lines' build times
+  @Order(4)
+  @Tag("spark-independent") // the same on every line: runs on the default one (3.5)
   void clientModeRejectPolicyExitsWith3() throws Exception {
-    Submission s = submit("client", List.of(), "/data/W-policy", "--max-reject-fraction", "0");
+    Submission s = run("reject-policy").await();
     assertEquals(3, s.exitCode(), s.console());
-    assertTrue(s.console().contains("hypernet: "), s.console());
     LastRunReport.Failure failure = LastRunReport.Failure.fromJson(
         read("/data/_last_run/W-policy.report.json"));
     assertEquals(3, failure.reason().exitCode(), failure.toJson());
+    assertEquals(s.id(), failure.applicationId());
     assertTrue(s.console().contains("hypernet: " + failure.reason().message()), s.console());
     assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/data/W-policy")));
     for (FileStatus f : fs.listStatus(new org.apache.hadoop.fs.Path("/data"))) {
@@ -187,43 +219,76 @@ class YarnIT {
     }
   }
 
-  private static Submission submit(String deployMode, List<String> conf, String output,
-      String... jobArgs) throws Exception {
-    Set<String> before = applicationIds();
-    Path log = Files.createTempFile(dir, "submit-" + deployMode, ".log");
-    ProcessBuilder builder = new ProcessBuilder(command(deployMode, conf, output, jobArgs))
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    environment(builder);
-    Process p = builder.start();
-    try {
-      if (!p.waitFor(5, TimeUnit.MINUTES)) {
-        throw new AssertionError("spark-submit timed out:\n" + Files.readString(log));
+  /** A spark-submit in flight; its application carries the run's name as its YARN tag. */
+  private record Run(String tag, Process process, Path log) {
+    /** The application's id, once the ResourceManager has it. */
+    String awaitApplication() throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (System.nanoTime() < deadline) {
+        for (RMApp app : cluster.applications()) {
+          if (app.getApplicationTags().contains(tag)) {
+            return app.getApplicationId().toString();
+          }
+        }
+        if (!process.isAlive()) {
+          break;
+        }
+        Thread.sleep(100);
       }
-    } finally {
-      p.destroyForcibly();
+      throw new AssertionError("no application tagged " + tag + ":\n" + Files.readString(log));
     }
-    String console = Files.readString(log);
-    Set<String> after = applicationIds();
-    after.removeAll(before);
-    assertEquals(1, after.size(), "one application submitted:\n" + console);
-    String id = after.iterator().next();
-    return new Submission(p.exitValue(), console,
-        cluster.awaitFinished(id, 1, TimeUnit.MINUTES));
+
+    Submission await() throws Exception {
+      try {
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+          throw new AssertionError("spark-submit timed out:\n" + Files.readString(log));
+        }
+      } finally {
+        process.destroyForcibly();
+      }
+      String console = Files.readString(log);
+      String id = awaitApplication();
+      return new Submission(process.exitValue(), console,
+          cluster.awaitFinished(id, 1, TimeUnit.MINUTES));
+    }
+  }
+
+  private static Run start(String tag, String deployMode, int executors, List<String> conf,
+      String output, String... jobArgs) {
+    try {
+      Path log = dir.resolve("submit-" + tag + ".log");
+      List<String> settings = new ArrayList<>(conf);
+      settings.add("spark.yarn.tags=" + tag);
+      ProcessBuilder builder = new ProcessBuilder(command(deployMode, executors, settings,
+          output, jobArgs)).redirectErrorStream(true).redirectOutput(log.toFile());
+      environment(builder);
+      return new Run(tag, builder.start(), log);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /**
-   * docs/clusters.md's YARN command, with this cluster's sizes: two executors of 512 MiB, the AM
+   * docs/clusters.md's YARN command, with this cluster's sizes: executors of 512 MiB, the AM
    * (the driver, in cluster mode) as small, Spark's jars from the SPARK_HOME every node has
    * (spark.yarn.jars, nothing uploaded but the application jar), one attempt.
    */
-  private static List<String> command(String deployMode, List<String> conf, String output,
-      String... jobArgs) throws IOException {
+  private static List<String> command(String deployMode, int executors, List<String> conf,
+      String output, String... jobArgs) throws IOException {
     List<String> command = new ArrayList<>(List.of(home.resolve("bin/spark-submit").toString(),
         "--master", "yarn", "--deploy-mode", deployMode,
         "--class", "io.hypernet.job.HypernetCli",
         "--conf", "spark.driver.extraJavaOptions=" + JAVA_OPTIONS,
         "--conf", "spark.executor.extraJavaOptions=" + JAVA_OPTIONS,
-        "--conf", "spark.executor.memory=512m", "--num-executors", "2",
+        "--conf", "spark.executor.memory=512m"));
+    if (executors > 0) {
+      command.addAll(List.of("--num-executors", "" + executors));
+    } else {
+      command.addAll(List.of("--conf", "spark.dynamicAllocation.enabled=true",
+          "--conf", "spark.dynamicAllocation.shuffleTracking.enabled=true",
+          "--conf", "spark.dynamicAllocation.initialExecutors=0"));
+    }
+    command.addAll(List.of(
         "--conf", "spark.driver.memory=512m", "--conf", "spark.yarn.am.memory=512m",
         "--conf", "spark.yarn.jars=local:" + home.resolve("jars") + "/*",
         "--conf", "spark.yarn.maxAppAttempts=1", "--conf", "spark.ui.enabled=false",
@@ -232,8 +297,8 @@ class YarnIT {
         "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1"));
     conf.forEach(c -> command.addAll(List.of("--conf", c)));
     command.add(SparkHome.applicationJar().toString());
-    Map<String, String> job = new HashMap<>(Map.of("--input", "hdfs:///data/in/w",
-        "--configs", "hdfs:///data/in/configs", "--output", "hdfs://" + output));
+    Map<String, String> job = new HashMap<>(Map.of("--input", "hdfs:///data/w",
+        "--configs", "hdfs:///data/configs", "--output", "hdfs://" + output));
     List<String> extra = new ArrayList<>();
     for (int i = 0; i < jobArgs.length; i += 2) {
       if (job.containsKey(jobArgs[i])) {
@@ -243,8 +308,7 @@ class YarnIT {
       }
     }
     command.addAll(List.of("run", "--input", job.get("--input"), "--configs",
-        job.get("--configs"), "--output", job.get("--output"), "--engine", "jvm",
-        "--batch-size", "16"));
+        job.get("--configs"), "--output", job.get("--output")));
     command.addAll(extra);
     return command;
   }
@@ -255,35 +319,15 @@ class YarnIT {
     builder.environment().put("YARN_CONF_DIR", cluster.confDir().toString());
   }
 
-  private static Set<String> applicationIds() {
-    return cluster.applications().stream().map(a -> a.getApplicationId().toString())
-        .collect(Collectors.toCollection(HashSet::new));
-  }
-
-  private static String awaitApplication(Set<String> before, Process submit, Path log)
-      throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (System.nanoTime() < deadline && submit.isAlive()) {
-      Set<String> now = applicationIds();
-      now.removeAll(before);
-      if (!now.isEmpty()) {
-        return now.iterator().next();
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no application submitted:\n" + Files.readString(log));
-  }
-
   /**
    * The executor JVM that runs the main pass's partition 0 (the lagging one), once it does: the
    * driver logs where it starts each task, after the "reconciling" line of the main pass.
    */
-  private static ProcessHandle awaitMainPassExecutor(String app, Process submit, Path log)
-      throws Exception {
+  private static ProcessHandle awaitMainPassExecutor(String app, Run run) throws Exception {
     Pattern start = Pattern.compile("Starting task 0\\.0 in stage \\d+\\.0 \\(TID \\d+\\) \\("
         + "[^,]*, ?executor (\\d+), partition 0,");
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-    while (System.nanoTime() < deadline && submit.isAlive()) {
+    while (System.nanoTime() < deadline && run.process().isAlive()) {
       String driver = cluster.driverLog(app, "stderr");
       int pass = driver.indexOf("reconciling " + ROWS + " rows");
       if (pass >= 0) {
@@ -304,7 +348,7 @@ class YarnIT {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("no main pass:\n" + Files.readString(log)
+    throw new AssertionError("no main pass:\n" + Files.readString(run.log())
         + cluster.containerLogs(app));
   }
 
@@ -333,7 +377,7 @@ class YarnIT {
           .collectAsList());
       List<Long> rejected = ids(spark.read().parquet(cluster.hdfs(output + "/_rejects"))
           .select("id").filter("id is not null").collectAsList());
-      List<Long> in = ids(spark.read().parquet(cluster.hdfs("/data/in/w")).select("id")
+      List<Long> in = ids(spark.read().parquet(cluster.hdfs("/data/w")).select("id")
           .collectAsList());
       Set<Long> seen = new HashSet<>(written);
       assertEquals(written.size(), seen.size(), "an id written twice");
