@@ -81,6 +81,21 @@ final class SparkHome {
     return home;
   }
 
+  /**
+   * {@link #createWithSparkSubmit} with spark-yarn in jars/, as in a Spark distribution built
+   * for YARN (its Hadoop client jars are Spark's own dependencies, already there).
+   */
+  static Path createForYarn(Path dir) throws IOException {
+    Path home = createWithSparkSubmit(dir);
+    String yarn = Arrays.stream(System.getProperty("java.class.path").split(":"))
+        .filter(j -> Path.of(j).getFileName().toString().startsWith("spark-yarn_"))
+        .findFirst().orElseThrow(() -> new IllegalStateException("no spark-yarn on the test "
+            + "classpath (job/pom.xml)"));
+    Files.createSymbolicLink(home.resolve("jars").resolve(Path.of(yarn).getFileName()),
+        Path.of(yarn));
+    return home;
+  }
+
   /** What a user of {@code home} has: SPARK_HOME, JAVA_HOME, its bin/ first on the PATH. */
   static Map<String, String> environment(Path home) {
     return Map.of("SPARK_HOME", home.toString(), "PATH", home.resolve("bin") + ":"
