@@ -13,10 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link PublicationTest} on an object store: S3A against a real S3 API server (S3Proxy), where
  * the publish moves file by file under a manifest ({@link ObjectStoreMove}). With a previous
- * output only, and a crash after every repair step for one publish crash (mid-move), not for
- * all: each S3 case costs dozens of requests.
+ * output and a separate rejects dataset only, and a crash after every repair step for one
+ * publish crash (mid-move), not for all: each S3 case costs dozens of requests.
  */
-@Tag("spark-independent") // the same on every Spark line: runs on the default one
+@Tag("spark-independent") // the same on every Spark line; on 4.2, as PublicationTest
 class PublicationOnS3Test extends PublicationTest {
   @TempDir
   static java.nio.file.Path serverDir;

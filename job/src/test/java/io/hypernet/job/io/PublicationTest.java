@@ -45,9 +45,12 @@ class PublicationTest {
   @TempDir
   java.nio.file.Path localDir;
 
-  /** The filesystem under test. */
+  /**
+   * The filesystem under test: here the local one without its checksum files, which tripled
+   * this test's time and change nothing a publish does.
+   */
   FileSystem fs() throws IOException {
-    return FileSystem.getLocal(new Configuration());
+    return FileSystem.getLocal(new Configuration()).getRawFileSystem();
   }
 
   /** An empty directory on {@link #fs()} for the test's targets. */
@@ -57,7 +60,8 @@ class PublicationTest {
 
   /**
    * All cases, or (on a store where each costs dozens of requests) only those with a previous
-   * output, the harder ones, with every repair step crashed only after one publish crash.
+   * output and a separate rejects dataset, the hardest, with every repair step crashed only
+   * after one publish crash.
    */
   boolean allCases() {
     return true;
@@ -86,7 +90,8 @@ class PublicationTest {
     int cases = 0;
     boolean objectStore = ObjectStoreMove.renamesByCopying(fs());
     for (boolean previous : allCases() ? new boolean[] {false, true} : new boolean[] {true}) {
-      for (boolean separateRejects : new boolean[] {false, true}) {
+      for (boolean separateRejects : allCases() ? new boolean[] {false, true}
+          : new boolean[] {true}) {
         Scenario clean = scenario("clean-" + previous + separateRejects, previous,
             separateRejects);
         List<String> steps = clean.stepsOfACleanPublish();
@@ -101,7 +106,11 @@ class PublicationTest {
           if (allCases() || crashAt.equals("out-file")) {
             Scenario probe = scenario("c" + cases++, previous, separateRejects);
             probe.crashPublishAt(crashAt);
-            for (String repairCrashAt : probe.repairSteps()) {
+            // How many files a repair still moves depends on how many copies the crashed
+            // publish had in flight (they run on after an in-process crash): "-file" is crashed
+            // only as a publish step.
+            for (String repairCrashAt : probe.repairSteps().stream()
+                .filter(step -> !step.endsWith("-file")).toList()) {
               Scenario r = scenario("c" + cases++, previous, separateRejects);
               r.crashPublishAt(crashAt);
               r.crashRepairAt(repairCrashAt);
@@ -113,7 +122,7 @@ class PublicationTest {
         }
       }
     }
-    assertTrue(cases > (allCases() ? 50 : 25), "cases " + cases);
+    assertTrue(cases > (allCases() ? 50 : 20), "cases " + cases);
   }
 
   @Test
