@@ -85,12 +85,10 @@ final class ObjectStoreMove {
     fs.delete(marker, false);
     afterStep.accept(m.role() + "-unmarked");
     int removed = 0;
-    if (fs.exists(m.target())) {
-      for (FileStatus f : files(fs, m.target())) {
-        if (!manifest.contains(relative(m.target(), f.getPath()))) {
-          fs.delete(f.getPath(), false);
-          removed++;
-        }
+    for (FileStatus f : files(fs, m.target())) { // none when there is no target yet
+      if (!manifest.contains(relative(m.target(), f.getPath()))) {
+        fs.delete(f.getPath(), false);
+        removed++;
       }
     }
     afterStep.accept(m.role() + "-old-removed");
