@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * command the provider's hook would run; that exact command then runs on local Spark, twice
  * (a retry after a successful publish), against sample data laid out for that date.
  */
-@Tag("spark-independent") // the same on every Spark line: runs on the default one
+@Tag("spark-independent") // the same on every Spark line: runs on one,
+@Tag("on-4.2") // 4.2, whose build has more room (see the parent POM)
 class AirflowDagIT {
   private static final Path DAG = Launcher.ROOT.resolve("conf/airflow/hypernet_reconcile_dag.py");
   private static final String DS = "2026-11-29";

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code spark.task.resource.gpu.amount=0.5}). PyTorch's CPU natives see no GPU, so the engine
  * must fall back to the CPU and say why once; the GPU semaphore still bounds the tasks.
  */
+// On one line: the semaphore and the fallback are ours; Spark's GPU assignment is checked on both
+// lines by ClusterAttemptsIT.
+@Tag("on-3.5")
 class GpuExecutorsIT {
   private static final Pattern CPU_REASON = Pattern.compile(
       "running on CPU: engine djl: CUDA device 0 was assigned but PyTorch sees 0 GPU");

@@ -165,6 +165,14 @@ class HdfsIT {
     assertTrue(refused.err().contains("hypernet: rejects path " + rejects + " already exists "
         + "(use --mode overwrite to replace it)"), refused.toString());
     assertEquals(first.toJson(), report(out).toJson(), "the refused run left the output alone");
+
+    // One NameNode under two names: an output inside the input is still refused.
+    String otherName = in.replace("hdfs://127.0.0.1:", "hdfs://localhost:");
+    CliRunner.Result overlap = CliRunner.run(runArgs(in, otherName + "/w/W", out + "-rejects",
+        "error"));
+    assertEquals(2, overlap.exitCode(), overlap.toString());
+    assertTrue(overlap.err().contains("--output " + otherName + "/w/W is inside or above it"),
+        overlap.toString());
   }
 
   @Test

@@ -9,12 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** bin/hypernet exactly as a newcomer runs it, after the jars are packaged (failsafe). */
 class LauncherIT {
+  /**
+   * The README's demo, on the default line (3.5). The 4.2 build's bin/hypernet runs its demo in
+   * the test below, and its direct launch in HdfsIT and S3StorageIT.
+   */
   @Test
+  @Tag("on-3.5")
   void demoRunsEndToEndAndPrintsTheSummary() throws Exception {
     Path dir = SparkHome.BUILD.resolve("demo-it");
     Launcher.Outcome demo = Launcher.run(Launcher.BOTH_COMPILERS, "demo", "--dir",

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Where a run may write (REFERENCE.md, "Output layout", "Exit codes"): never onto its inputs;
  * rejects inside the output.
  */
+@Tag("spark-independent") // the path guard and the publish: the same on every line, run on one
 class PublishPathsTest {
   @TempDir
   static Path dir;

@@ -13,14 +13,19 @@ import io.hypernet.testing.Float64Reference;
 import io.hypernet.testing.LocalSpark;
 import io.hypernet.weights.HypernetWeights;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -30,20 +35,29 @@ final class PublishedOutput {
 
   /**
    * Every input id is written or rejected exactly once; the output holds one part file per input
-   * partition, {@code _SUCCESS}, and no temporary file; the report's accounting holds.
+   * partition, {@code _SUCCESS}, and no temporary file; the report's accounting holds. Paths are
+   * local or any Hadoop filesystem's URIs.
    */
-  static void assertEveryRowOnce(String input, String output, int partitions)
+  static RunReport assertEveryRowOnce(String input, String output, int partitions)
       throws IOException {
-    RunReport report = RunReport.fromJson(Files.readString(Path.of(output, "_report.json")));
-    assertTrue(report.accountingHolds(), report.toJson());
-    assertTrue(Files.exists(Path.of(output, "_SUCCESS")));
-    try (Stream<Path> files = Files.walk(Path.of(output))) {
-      List<String> names = files.map(p -> Path.of(output).relativize(p).toString()).toList();
-      assertTrue(names.stream().noneMatch(n -> n.endsWith(".tmp") || n.contains("_temporary")),
-          "temporary files left: " + names);
-      assertEquals(partitions, names.stream()
-          .filter(n -> n.startsWith("part-") && n.endsWith(".parquet")).count(), "" + names);
+    Path root = new Path(output);
+    FileSystem fs = root.getFileSystem(new Configuration());
+    RunReport report;
+    try (FSDataInputStream in = fs.open(new Path(root, "_report.json"))) {
+      report = RunReport.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
+    assertTrue(report.accountingHolds(), report.toJson());
+    assertTrue(fs.exists(new Path(root, "_SUCCESS")));
+    String prefix = fs.makeQualified(root).toString() + "/";
+    List<String> names = new ArrayList<>();
+    RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
+    while (files.hasNext()) {
+      names.add(files.next().getPath().toString().substring(prefix.length()));
+    }
+    assertTrue(names.stream().noneMatch(n -> n.endsWith(".tmp") || n.contains("_temporary")),
+        "temporary files left: " + names);
+    assertEquals(partitions, names.stream()
+        .filter(n -> n.startsWith("part-") && n.endsWith(".parquet")).count(), "" + names);
     SparkSession spark = LocalSpark.start("local[2]");
     try {
       List<Long> written = ids(spark.read().parquet(output).select("id").collectAsList());
@@ -60,6 +74,7 @@ final class PublishedOutput {
     } finally {
       spark.stop();
     }
+    return report;
   }
 
   /**

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +46,12 @@ class SparkSubmitIT {
     }
   }
 
+  /**
+   * On the default line; on 4.2 the shaded jar goes through spark-submit in StandaloneKillIT and
+   * YarnIT.
+   */
   @Test
+  @Tag("on-3.5")
   void sparkSubmitOnLocalClusterMatchesLocalMode() throws Exception {
     String in = dir + "/in";
     assertEquals(0, CliRunner.run("generate", "--rows", "1500", "--configs", "2", "--l", "8",

@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypernet.job.report.LastRunReport;
 import io.hypernet.job.report.RunReport;
-import io.hypernet.testing.LocalSpark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -25,8 +22,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.server.resourcemanager.rmapp.RMApp;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -352,45 +347,12 @@ class YarnIT {
         + cluster.containerLogs(app));
   }
 
-  /**
-   * Every input id is written or rejected exactly once, one part file per input partition, no
-   * temporary file left, and the report's balance holds.
-   */
+  /** Every input id written or rejected once (see {@link PublishedOutput}), all of this input. */
   private static void assertEveryRowOnce(String output) throws IOException {
-    RunReport report = report(output);
-    assertTrue(report.accountingHolds(), report.toJson());
+    RunReport report = PublishedOutput.assertEveryRowOnce(cluster.hdfs("/data/w"),
+        cluster.hdfs(output), PARTITIONS);
     assertEquals(ROWS, report.rowsIn());
     assertEquals(ROWS - 4, report.rowsWritten());
-    assertTrue(fs.exists(new org.apache.hadoop.fs.Path(output + "/_SUCCESS")));
-    List<String> names = new ArrayList<>();
-    var files = fs.listFiles(new org.apache.hadoop.fs.Path(output), true);
-    while (files.hasNext()) {
-      names.add(files.next().getPath().toString());
-    }
-    assertTrue(names.stream().noneMatch(n -> n.endsWith(".tmp") || n.contains("_temporary")),
-        "temporary files left: " + names);
-    assertEquals(PARTITIONS, names.stream().filter(n -> n.contains("/part-")
-        && n.endsWith(".parquet") && !n.contains("/_rejects/")).count(), "" + names);
-    SparkSession spark = LocalSpark.start("local[2]");
-    try {
-      List<Long> written = ids(spark.read().parquet(cluster.hdfs(output)).select("id")
-          .collectAsList());
-      List<Long> rejected = ids(spark.read().parquet(cluster.hdfs(output + "/_rejects"))
-          .select("id").filter("id is not null").collectAsList());
-      List<Long> in = ids(spark.read().parquet(cluster.hdfs("/data/w")).select("id")
-          .collectAsList());
-      Set<Long> seen = new HashSet<>(written);
-      assertEquals(written.size(), seen.size(), "an id written twice");
-      rejected.forEach(id -> assertTrue(seen.add(id), "id " + id + " written and rejected"));
-      assertEquals(new HashSet<>(in), seen, "every input id written or rejected");
-      assertEquals(report.rowsWritten(), written.size());
-    } finally {
-      spark.stop();
-    }
-  }
-
-  private static List<Long> ids(List<Row> rows) {
-    return rows.stream().map(r -> r.getLong(0)).toList();
   }
 
   private static RunReport report(String output) throws IOException {

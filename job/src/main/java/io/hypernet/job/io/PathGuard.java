@@ -2,6 +2,10 @@ package io.hypernet.job.io;
 
 import io.hypernet.job.failure.JobFailure;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -18,7 +22,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * Refuses, before anything is written, a run whose output or rejects would replace or delete its
  * own inputs. Paths are compared after qualifying them (relative paths, {@code ..}, trailing
- * slashes) and, on the local filesystem, after resolving symlinks.
+ * slashes, the filesystem's canonical host and port) and, on the local filesystem, after
+ * resolving symlinks.
  */
 public final class PathGuard {
   private final Configuration hadoop;
@@ -98,7 +103,7 @@ public final class PathGuard {
       FileSystem fs = given.getFileSystem(hadoop);
       Path qualified = fs.makeQualified(given);
       if (!"file".equals(qualified.toUri().getScheme())) {
-        return qualified;
+        return withCanonicalHost(qualified);
       }
       java.nio.file.Path local = Paths.get(qualified.toUri()).normalize();
       java.nio.file.Path existing = local;
@@ -114,6 +119,24 @@ public final class PathGuard {
     } catch (IOException | IllegalArgumentException e) {
       throw new JobFailure(JobFailure.INVALID_INPUT, flag + " " + path + " cannot be used: "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * An HDFS authority is a NameNode's host: hdfs://localhost and hdfs://127.0.0.1 name one
+   * filesystem. Other schemes' authorities (buckets, HA nameservices) are kept as given.
+   */
+  private static Path withCanonicalHost(Path qualified) {
+    URI uri = qualified.toUri();
+    if (uri.getHost() == null || !uri.getScheme().matches("(s?web)?hdfs")) {
+      return qualified;
+    }
+    try {
+      String host = InetAddress.getByName(uri.getHost()).getCanonicalHostName();
+      return new Path(new URI(uri.getScheme(), null, host, uri.getPort(), uri.getPath(), null,
+          null));
+    } catch (UnknownHostException | URISyntaxException e) {
+      return qualified;
     }
   }
 

@@ -41,13 +41,19 @@ class ProgressListenerTest {
       try (Reconciliation result = Hypernets.reconcile(spark.read().parquet(dir + "/w"), configs,
           ReconcileOptions.defaults().withEngine(EngineKind.JVM))) {
         // One partition, one task: any count short of the total came from a heartbeat.
+        // Polls every millisecond (heartbeats come every 100 ms): a spinning watcher took a
+        // core from the task it watches.
         Thread watcher = new Thread(() -> {
-          while (!Thread.currentThread().isInterrupted()) {
-            long done = progress.rowsDone();
-            if (done > 0 && done < ROWS) {
-              seenWhileRunning.compareAndSet(0, done);
+          try {
+            while (true) {
+              long done = progress.rowsDone();
+              if (done > 0 && done < ROWS) {
+                seenWhileRunning.compareAndSet(0, done);
+              }
+              Thread.sleep(1);
             }
-            Thread.onSpinWait();
+          } catch (InterruptedException e) {
+            // the write is over
           }
         });
         watcher.start();
