@@ -26,6 +26,8 @@ import org.apache.hadoop.fs.Path;
  * resolving symlinks.
  */
 public final class PathGuard {
+  /** The port an hdfs:// URI without one reaches (HdfsClientConfigKeys' RPC default). */
+  private static final int HDFS_DEFAULT_PORT = 8020;
   private final Configuration hadoop;
 
   public PathGuard(Configuration hadoop) {
@@ -123,8 +125,9 @@ public final class PathGuard {
   }
 
   /**
-   * An HDFS authority is a NameNode's host: hdfs://localhost and hdfs://127.0.0.1 name one
-   * filesystem. Other schemes' authorities (buckets, HA nameservices) are kept as given.
+   * An HDFS authority is a NameNode's host and port: hdfs://localhost, hdfs://127.0.0.1 and
+   * hdfs://localhost:8020 (the client's default RPC port) name one filesystem. Other schemes'
+   * authorities (buckets, HA nameservices) are kept as given.
    */
   private static Path withCanonicalHost(Path qualified) {
     URI uri = qualified.toUri();
@@ -133,8 +136,9 @@ public final class PathGuard {
     }
     try {
       String host = InetAddress.getByName(uri.getHost()).getCanonicalHostName();
-      return new Path(new URI(uri.getScheme(), null, host, uri.getPort(), uri.getPath(), null,
-          null));
+      int port = uri.getPort() == -1 && "hdfs".equals(uri.getScheme()) ? HDFS_DEFAULT_PORT
+          : uri.getPort();
+      return new Path(new URI(uri.getScheme(), null, host, port, uri.getPath(), null, null));
     } catch (UnknownHostException | URISyntaxException e) {
       return qualified;
     }

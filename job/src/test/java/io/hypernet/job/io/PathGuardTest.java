@@ -56,6 +56,19 @@ class PathGuardTest {
     refused(link.toString(), configs, in + "/out", null, "is inside or above it");
   }
 
+  /** Resolving an hdfs:// path makes no call to a NameNode: none runs here. */
+  @Test
+  void oneNameNodeUnderTwoNamesIsOneFilesystem() {
+    String hdfsIn = "hdfs://localhost/data/w";
+    String hdfsConfigs = "hdfs://localhost:8020/data/configs";
+    refused(hdfsIn, hdfsConfigs, "hdfs://127.0.0.1:8020/data/w/W", null,
+        "is inside or above it");
+    refused(hdfsIn, hdfsConfigs, "hdfs://127.0.0.1/data", null, "is inside or above it");
+    refused(hdfsIn, hdfsConfigs, "hdfs://localhost:8020/data/w", null, "is the same path");
+    assertEquals("_rejects", guard.check(List.of(hdfsIn), hdfsConfigs,
+        "hdfs://localhost:9000/data/w/W", null), "another port is another NameNode");
+  }
+
   @Test
   void theRejectsMayNotBeAnInputNorTheOutputOrAboveIt() {
     String out = dir + "/out";
