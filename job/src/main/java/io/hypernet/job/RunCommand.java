@@ -11,12 +11,17 @@ import io.hypernet.job.run.RunSettings;
 import io.hypernet.spark.ConfigGrouping;
 import io.hypernet.spark.ReconcileOptions;
 import io.hypernet.text.BoundedText;
+import io.hypernet.table.IcebergTarget;
+import io.hypernet.table.TableMode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,13 +49,35 @@ final class RunCommand implements Callable<Integer> {
       description = "Parquet configurations (config_id, l, n, D, hidden_dim, seed, ...).")
   String configs;
 
-  @Option(names = "--output", required = true, paramLabel = "PATH",
-      description = "Output directory: id, config_id, n, D, W (array<float>, row-major).")
+  @Option(names = "--output", paramLabel = "PATH",
+      description = "Output directory: id, config_id, n, D, W (array<float>, row-major); "
+          + "required with --output-format parquet.")
   String output;
+
+  @Option(names = "--output-format", defaultValue = "parquet", paramLabel = "parquet|iceberg",
+      description = {"parquet: a Parquet directory, --output (default); iceberg: an Iceberg",
+          "table, --table, partitioned by config_id, one commit per run (Spark 3.5 build)."})
+  OutputFormat outputFormat;
+
+  @Option(names = "--table", paramLabel = "NAMESPACE.TABLE",
+      description = "The Iceberg table, e.g. db.W, in --catalog; created if missing.")
+  String table;
+
+  @Option(names = "--catalog", defaultValue = "hypernet", paramLabel = "NAME",
+      description = {"The Iceberg catalog holding --table (default ${DEFAULT-VALUE}), set up",
+          "as in Spark: --conf spark.sql.catalog.NAME.type=hadoop|hive|rest|jdbc and its",
+          "settings (.warehouse, .uri, ...), or --warehouse."})
+  String catalog;
+
+  @Option(names = "--warehouse", paramLabel = "PATH",
+      description = "A Hadoop catalog on PATH (a local, hdfs:// or s3a:// directory): the same "
+          + "as --conf spark.sql.catalog.NAME.type=hadoop --conf ....warehouse=PATH.")
+  String warehouse;
 
   @Option(names = "--rejects", paramLabel = "PATH",
       description = "Rejected rows (input columns + reason). Default: <output>/_rejects; "
-          + "inside the output only under a name starting with '_'.")
+          + "inside the output only under a name starting with '_'. Required with a table: "
+          + "each run's rejects go to PATH/<run id>, named in the table's snapshot summary.")
   String rejects;
 
   @Option(names = "--master", paramLabel = "URL",
@@ -103,9 +130,11 @@ final class RunCommand implements Callable<Integer> {
           + "with --writer spark.")
   long maxRowsPerFile;
 
-  @Option(names = "--mode", defaultValue = "error", paramLabel = "error|overwrite",
-      description = "When the output exists: error (exit 2, default) or overwrite.")
-  OutputPublisher.Mode mode;
+  @Option(names = "--mode", defaultValue = "error",
+      paramLabel = "error|overwrite|append|overwrite-partitions", converter = WriteMode.Name.class,
+      description = {"When the output exists: error (exit 2, default) or overwrite. A table",
+          "also takes append, and overwrite-partitions (replace the config_ids written)."})
+  WriteMode mode;
 
   @Option(names = "--id-column", defaultValue = "id", paramLabel = "NAME") String idColumn;
 
@@ -129,9 +158,13 @@ final class RunCommand implements Callable<Integer> {
     SparkSession spark = null;
     try {
       RunSettings settings = settings();
-      spark = SparkSessions.start("hypernet run", master, sparkConf.settings());
+      spark = SparkSessions.start("hypernet run", master, sparkSettings());
+      if (outputFormat == OutputFormat.ICEBERG) {
+        settings = settings.intoTable(icebergTarget(spark));
+      }
       RunReport report = new ReconcileJob(spark, settings).run();
-      LastRunReport.write(spark.sparkContext().hadoopConfiguration(), output, report.toJson());
+      LastRunReport.write(spark.sparkContext().hadoopConfiguration(), reportAnchor(),
+          report.toJson());
       spec.commandLine().getOut().println("hypernet run " + report.summary());
       return 0;
     } catch (RuntimeException e) {
@@ -154,8 +187,32 @@ final class RunCommand implements Callable<Integer> {
     String applicationId = spark == null ? null : spark.sparkContext().applicationId();
     LastRunReport.Reason reason = new LastRunReport.Reason(BoundedText.of(failure.getMessage()),
         failure.exitCode());
-    LastRunReport.write(hadoop, output,
-        LastRunReport.Failure.of(reason, applicationId, input, configs, output).toJson());
+    LastRunReport.write(hadoop, reportAnchor(), LastRunReport.Failure.of(reason, applicationId,
+        input, configs, output != null ? output : table).toJson());
+  }
+
+  /** The last-run report lies next to the output directory, or a table's rejects. */
+  private String reportAnchor() {
+    return output != null ? output : rejects;
+  }
+
+  /** --conf, plus the Hadoop catalog that --warehouse stands for. */
+  private Map<String, String> sparkSettings() {
+    Map<String, String> settings = new LinkedHashMap<>(sparkConf.settings());
+    if (warehouse != null) {
+      settings.put("spark.sql.catalog." + catalog + ".type", "hadoop");
+      settings.put("spark.sql.catalog." + catalog + ".warehouse", warehouse);
+    }
+    return settings;
+  }
+
+  private IcebergTarget icebergTarget(SparkSession spark) {
+    try {
+      return IcebergTarget.fromSparkConf(spark.sparkContext().getConf(), catalog, table,
+          mode.table());
+    } catch (IllegalArgumentException e) {
+      throw JobFailure.invalidInput(e.getMessage() + ", or give --warehouse PATH");
+    }
   }
 
   RunSettings settings() {
@@ -178,11 +235,48 @@ final class RunCommand implements Callable<Integer> {
     }
     OutputCodecs codecs = new OutputCodecs(compression.parquet(),
         wCompression == null ? OutputCodecs.DEFAULT.w() : wCompression.parquet());
+    checkDestination();
     return new RunSettings(
         new RunSettings.Paths(inputPaths(), configs, configColumns, output, rejects),
-        options, new RunSettings.Output(mode, writer, codecs, maxRowsPerFile),
+        options, new RunSettings.Output(mode.directory(), writer, codecs, maxRowsPerFile, null),
         new RunSettings.BadRows(onBadRow == BadRowPolicy.FAIL, maxRejectFraction),
         maxWeightsMb << 20);
+  }
+
+  /** A directory or a table, each with the options that apply to it. */
+  private void checkDestination() {
+    if (outputFormat == OutputFormat.PARQUET) {
+      if (output == null) {
+        throw JobFailure.invalidInput("--output is required (or --output-format iceberg "
+            + "with --table)");
+      }
+      if (table != null || warehouse != null) {
+        throw JobFailure.invalidInput((table != null ? "--table" : "--warehouse")
+            + " applies to --output-format iceberg");
+      }
+      if (mode.directory() == null) {
+        throw JobFailure.invalidInput("--mode " + mode.label() + " applies to a table; an "
+            + "output directory takes error or overwrite");
+      }
+      return;
+    }
+    if (output != null) {
+      throw JobFailure.invalidInput("--output names a directory; with --output-format iceberg "
+          + "the rows go to --table");
+    }
+    if (table == null || rejects == null) {
+      throw JobFailure.invalidInput("--output-format iceberg needs --table NAMESPACE.TABLE and "
+          + "--rejects PATH (a directory for each run's rejected rows)");
+    }
+    if (writer != RunSettings.Writer.BULK) {
+      throw JobFailure.invalidInput("--writer spark writes directories only; a table is "
+          + "written by the bulk writer");
+    }
+    try {
+      new IcebergTarget(catalog, Map.of(), table, mode.table());
+    } catch (IllegalArgumentException e) {
+      throw JobFailure.invalidInput("--table: " + e.getMessage());
+    }
   }
 
   /** Every --input value split at its commas, except those inside a glob's braces. */
@@ -209,4 +303,50 @@ final class RunCommand implements Callable<Integer> {
 
   /** {@code --on-bad-row}: what a bad row does to the run. */
   enum BadRowPolicy { REJECT, FAIL }
+
+  /** {@code --output-format}. */
+  enum OutputFormat { PARQUET, ICEBERG }
+
+  /** {@code --mode}: a directory's modes are a table's first two. */
+  enum WriteMode {
+    ERROR(OutputPublisher.Mode.ERROR, TableMode.ERROR),
+    OVERWRITE(OutputPublisher.Mode.OVERWRITE, TableMode.OVERWRITE),
+    APPEND(null, TableMode.APPEND),
+    OVERWRITE_PARTITIONS(null, TableMode.OVERWRITE_PARTITIONS);
+
+    private final OutputPublisher.Mode directory;
+    private final TableMode table;
+
+    WriteMode(OutputPublisher.Mode directory, TableMode table) {
+      this.directory = directory;
+      this.table = table;
+    }
+
+    /** The mode for an output directory; null when it applies to tables only. */
+    OutputPublisher.Mode directory() {
+      return directory;
+    }
+
+    TableMode table() {
+      return table;
+    }
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Parses {@code overwrite-partitions} as well as the enum's names. */
+    static final class Name implements CommandLine.ITypeConverter<WriteMode> {
+      @Override
+      public WriteMode convert(String value) {
+        for (WriteMode mode : values()) {
+          if (mode.label().equalsIgnoreCase(value) || mode.name().equalsIgnoreCase(value)) {
+            return mode;
+          }
+        }
+        throw new CommandLine.TypeConversionException("expected one of error, overwrite, "
+            + "append, overwrite-partitions but was '" + value + "'");
+      }
+    }
+  }
 }

@@ -11,9 +11,11 @@ import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompress
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetOutputFormat;
+import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
 /**
@@ -81,14 +83,23 @@ public final class MatrixParquetWriter implements AutoCloseable {
       String configColumn, OutputCodecs codecs, long rowGroupBytes,
       Map<String, String> keyValueMetadata) throws IOException {
     this(path, hadoop, idType, idColumn, configColumn, codecs, rowGroupBytes, Limits.DEFAULT,
-        keyValueMetadata);
+        keyValueMetadata, null);
+  }
+
+  /** With the columns' field ids in the schema, for a table that maps columns by id. */
+  public MatrixParquetWriter(Path path, Configuration hadoop, IdType idType, String idColumn,
+      String configColumn, OutputCodecs codecs, long rowGroupBytes,
+      Map<String, String> keyValueMetadata, FieldIds fieldIds) throws IOException {
+    this(path, hadoop, idType, idColumn, configColumn, codecs, rowGroupBytes, Limits.DEFAULT,
+        keyValueMetadata, fieldIds);
   }
 
   /** With page and buffer limits of its own: tests make many small pages with them. */
   MatrixParquetWriter(Path path, Configuration hadoop, IdType idType, String idColumn,
       String configColumn, OutputCodecs codecs, long rowGroupBytes, Limits limits,
-      Map<String, String> keyValueMetadata) throws IOException {
-    MessageType schema = schema(idType, idColumn, configColumn);
+      Map<String, String> keyValueMetadata, FieldIds fieldIds) throws IOException {
+    MessageType schema = fieldIds == null ? schema(idType, idColumn, configColumn)
+        : withIds(schema(idType, idColumn, configColumn), fieldIds);
     // Page checksums as parquet-java's writers do them, and as its key turns them off.
     this.file = new ParquetFileWriter(new BufferedOutputFile(path, hadoop), schema,
         ParquetFileWriter.Mode.CREATE, rowGroupBytes, 0,
@@ -124,6 +135,17 @@ public final class MatrixParquetWriter implements AutoCloseable {
     Configuration codecs = new Configuration(hadoop);
     codecs.setInt("io.file.buffer.size", 4 << 10);
     return codecs;
+  }
+
+  /** The same schema with the field ids of each column and of W's list element. */
+  static MessageType withIds(MessageType schema, FieldIds ids) {
+    GroupType w = schema.getType(4).asGroupType();
+    GroupType repeated = w.getType(0).asGroupType();
+    Type element = repeated.getType(0).withId(ids.wElement());
+    return new MessageType(schema.getName(), schema.getType(0).withId(ids.id()),
+        schema.getType(1).withId(ids.configId()), schema.getType(2).withId(ids.n()),
+        schema.getType(3).withId(ids.d()),
+        w.withNewFields(repeated.withNewFields(element)).withId(ids.w()));
   }
 
   /** id: required, per the input type; W: required LIST of required FLOAT (Spark's layout). */

@@ -1,11 +1,13 @@
 package io.hypernet.spark;
 
 import io.hypernet.config.HypernetConfig;
+import io.hypernet.parquet.FieldIds;
 import io.hypernet.parquet.MatrixParquetWriter;
 import io.hypernet.parquet.OutputCodecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +53,8 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
   private final SerializableConfiguration hadoop;
   private final String sparkSchemaJson;
   private long maxRowsPerFile;
+  /** Set for a table's files: one configuration per file, columns carrying these ids. */
+  private FieldIds tableFieldIds;
 
   MatrixParquetSink(HypernetCatalog catalog, ReconcileOptions options, DataType idType,
       ReconcileMetrics metrics, String dir, OutputCodecs codecs, Configuration hadoop) {
@@ -70,6 +74,15 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
       throw new IllegalArgumentException("max rows per file must be >= 0, got " + rows);
     }
     this.maxRowsPerFile = rows;
+    return this;
+  }
+
+  /**
+   * Writes a table's data files: a file holds one configuration (the table's partition), and
+   * the columns carry the table's field ids.
+   */
+  MatrixParquetSink forTable(FieldIds fieldIds) {
+    this.tableFieldIds = fieldIds;
     return this;
   }
 
@@ -106,6 +119,8 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
     /** The temporary files of this attempt, in rank order; the last one is being written. */
     private final List<Path> temporaries = new ArrayList<>();
     private MatrixParquetWriter writer;
+    /** The config_id of the rows in the file being written. */
+    private byte[] fileConfigId;
     private long rowsInFile;
     private int next;
     private boolean published;
@@ -144,6 +159,10 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
 
     private void writeBatch() throws IOException {
       byte[] configId = reconciler.batchConfigId().getBytes();
+      if (writer != null && tableFieldIds != null && !Arrays.equals(configId, fileConfigId)) {
+        roll();
+      }
+      fileConfigId = configId;
       for (int i = 0; i < reconciler.batchRows(); i++) {
         if (writer == null || (maxRowsPerFile > 0 && rowsInFile == maxRowsPerFile)) {
           roll();
@@ -245,7 +264,8 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
     return new MatrixParquetWriter(temporary, hadoop.value(), idTypeOf(idType),
         options.idColumn(), options.configColumn(), codecs, ROW_GROUP_BYTES,
         Map.of("org.apache.spark.sql.parquet.row.metadata", sparkSchemaJson,
-            "org.apache.spark.version", org.apache.spark.package$.MODULE$.SPARK_VERSION()));
+            "org.apache.spark.version", org.apache.spark.package$.MODULE$.SPARK_VERSION()),
+        tableFieldIds);
   }
 
   /** Row {@code i} of the batch, whose config_id is {@code configId}. */
@@ -281,8 +301,11 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
     return MatrixParquetWriter.IdType.BINARY;
   }
 
-  /** After the job: removes what failed attempts left, and marks success as Spark does. */
-  static void finish(String dir, Configuration hadoop) throws IOException {
+  /**
+   * After the job: removes what failed attempts left, and marks success as Spark does (not in a
+   * table, whose files are those its commit names).
+   */
+  void finish(String dir, Configuration hadoop) throws IOException {
     Path path = new Path(dir);
     FileSystem fs = path.getFileSystem(hadoop);
     for (FileStatus file : fs.listStatus(path)) {
@@ -290,6 +313,8 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
         fs.delete(file.getPath(), false);
       }
     }
-    fs.create(new Path(path, "_SUCCESS"), true).close();
+    if (tableFieldIds == null) {
+      fs.create(new Path(path, "_SUCCESS"), true).close();
+    }
   }
 }

@@ -1,12 +1,18 @@
 package io.hypernet.spark;
 
+import io.hypernet.config.InvalidConfig;
+import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.spark.internal.InternalFrames;
 import io.hypernet.spark.internal.WriteAttempts;
-import io.hypernet.config.InvalidConfig;
-import java.util.List;
-import io.hypernet.parquet.OutputCodecs;
+import io.hypernet.table.IcebergTables;
+import io.hypernet.table.IcebergTarget;
+import io.hypernet.table.TableCommit;
+import io.hypernet.table.TableWrite;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
@@ -20,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The lazily evaluated results of a reconciliation; every input row lands in exactly one of the
  * reconciled rows or the rejected rows. The reconciled rows can be consumed as a Dataset (any
- * Spark sink) or written by {@link #writeParquet}, the bulk writer.
+ * Spark sink) or written by the bulk writer: to a directory ({@link #writeParquet}) or an
+ * Iceberg table ({@link #writeIceberg}).
  *
  * <p>Lifetime: the datasets read the hypernets' recipes from a broadcast that {@link #close}
  * destroys. Close it after the last action on them (try-with-resources around the writes); an
@@ -102,8 +109,52 @@ public final class Reconciliation implements AutoCloseable {
    */
   public WrittenRows writeParquet(String dir, OutputCodecs codecs, long maxRowsPerFile,
       Configuration hadoop) throws IOException {
-    RDD<InternalRow> keys = classifiedRows.toJavaRDD()
-        .mapPartitions(sinks.create(dir, codecs, hadoop).rollingEvery(maxRowsPerFile)).rdd();
+    return write(sinks.create(dir, codecs, hadoop).rollingEvery(maxRowsPerFile), dir, hadoop);
+  }
+
+  /**
+   * Starts a write into an Iceberg table (created if missing, checked if not) before any row is
+   * computed; see {@link #writeParquet(TableWrite, OutputCodecs, long, Configuration)}.
+   *
+   * @param runId names this run's data directory in the table
+   * @throws IllegalArgumentException when the table or the mode refuses the write
+   * @throws UnsupportedOperationException on a Spark line without an Iceberg runtime (4.2)
+   */
+  public TableWrite beginIceberg(IcebergTarget target, String runId, Configuration hadoop) {
+    return IcebergTables.begin(target, reconciled.schema(), runId, hadoop);
+  }
+
+  /**
+   * Computes and writes the reconciled rows as the table's data files, one configuration per
+   * file, without committing them: {@link TableWrite#commit} does, or closing the write
+   * removes them. Counts what was written as {@link #writeParquet(String, OutputCodecs, long,
+   * Configuration)} does.
+   */
+  public WrittenRows writeParquet(TableWrite table, OutputCodecs codecs, long maxRowsPerFile,
+      Configuration hadoop) throws IOException {
+    return write(sinks.create(table.dataDirectory(), codecs, hadoop)
+        .rollingEvery(maxRowsPerFile).forTable(table.fieldIds()), table.dataDirectory(), hadoop);
+  }
+
+  /**
+   * Computes, writes and commits the reconciled rows into an Iceberg table in one snapshot
+   * whose summary carries {@code hypernet.rows-written}; on a failure nothing is committed and
+   * the run's files are removed.
+   */
+  public TableCommit writeIceberg(IcebergTarget target, OutputCodecs codecs, long maxRowsPerFile,
+      Configuration hadoop) throws IOException {
+    String runId = spark.sparkContext().applicationId() + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    try (TableWrite table = beginIceberg(target, runId, hadoop)) {
+      WrittenRows written = writeParquet(table, codecs, maxRowsPerFile, hadoop);
+      return table.commit(Map.of("hypernet.run-id", runId,
+          "hypernet.rows-written", Long.toString(written.total())));
+    }
+  }
+
+  private WrittenRows write(MatrixParquetSink sink, String dir, Configuration hadoop)
+      throws IOException {
+    RDD<InternalRow> keys = classifiedRows.toJavaRDD().mapPartitions(sink).rdd();
     WriteAttempts attempts = new WriteAttempts();
     spark.sparkContext().addSparkListener(attempts);
     try {
@@ -115,7 +166,7 @@ public final class Reconciliation implements AutoCloseable {
         LOG.warn("{} attempt(s) of the write to {} still running after {} ms; tidying anyway",
             stillRunning < 0 ? "some" : stillRunning, dir, ATTEMPTS_END_MILLIS);
       }
-      MatrixParquetSink.finish(dir, hadoop);
+      sink.finish(dir, hadoop);
       return written;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

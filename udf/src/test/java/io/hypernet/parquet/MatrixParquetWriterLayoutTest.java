@@ -42,7 +42,8 @@ class MatrixParquetWriterLayoutTest {
       Limits limits) throws IOException {
     return new MatrixParquetWriter(new org.apache.hadoop.fs.Path(dir.resolve(name).toUri()),
         new Configuration(), idType, "id", "config_id",
-        OutputCodecs.all(CompressionCodecName.UNCOMPRESSED), rowGroupBytes, limits, Map.of());
+        OutputCodecs.all(CompressionCodecName.UNCOMPRESSED), rowGroupBytes, limits, Map.of(),
+        null);
   }
 
   private ParquetFileReader open(String name, FilterCompat.Filter filter) throws IOException {

@@ -142,7 +142,7 @@ final class OutputSample {
         Map.of("org.apache.spark.sql.parquet.row.metadata", schema(kind).json());
     try (MatrixParquetWriter writer = new MatrixParquetWriter(file, new Configuration(),
         kind.idType, "id", "config_id", OutputCodecs.DEFAULT, rowGroupBytes, limits,
-        sparkSchema)) {
+        sparkSchema, null)) {
       for (Row row : rows) {
         switch (kind) {
           case LONG -> writer.writeInt64Id(row.getLong(0));

@@ -16,6 +16,10 @@ import io.hypernet.spark.ReconcileOptions;
 import io.hypernet.spark.Reconciliation;
 import io.hypernet.spark.UnreadableWeightsException;
 import io.hypernet.spark.WrittenRows;
+import io.hypernet.table.IcebergTarget;
+import io.hypernet.table.TableCommit;
+import io.hypernet.table.TableConflictException;
+import io.hypernet.table.TableWrite;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,18 +59,30 @@ public final class ReconcileJob {
     long start = System.nanoTime();
     phaseStart = start;
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    String rejectsInOutput = new PathGuard(hadoop).check(paths.inputs(), paths.configs(),
-        paths.output(), paths.rejects());
     // Unique per attempt: a retried YARN attempt keeps its application id.
     String runId = spark.sparkContext().applicationId() + "-"
         + UUID.randomUUID().toString().substring(0, 8);
-    OutputPublisher output = dataset("output", paths.output(), runId, hadoop);
+    return settings.output().table() != null ? runIntoTable(hadoop, runId, start)
+        : runIntoDirectory(hadoop, runId, start);
+  }
+
+  private RunReport runIntoDirectory(Configuration hadoop, String runId, long start) {
+    String rejectsInOutput = new PathGuard(hadoop).check(paths.inputs(), paths.configs(),
+        paths.output(), paths.rejects());
+    OutputPublisher.Mode mode = settings.output().mode();
+    OutputPublisher output = dataset("output", paths.output(), runId, hadoop, mode);
     OutputPublisher rejectsOut = rejectsInOutput != null ? null
-        : dataset("rejects", paths.rejects(), runId, hadoop);
+        : dataset("rejects", paths.rejects(), runId, hadoop, mode);
     try (Publication publication = new Publication(hadoop, runId, rejectsOut == null
         ? List.of(output) : List.of(rejectsOut, output))) {
       publication.prepare();
-      RunReport report = stage(output, rejectsOut, rejectsInOutput, start);
+      String rejectsStaging = rejectsOut == null ? output.staging(rejectsInOutput)
+          : rejectsOut.staging();
+      String rejectsTarget = rejectsOut == null ? output.target() + "/" + rejectsInOutput
+          : rejectsOut.target();
+      RunReport report = stage(new StagedDirectory(output), rejectsStaging, rejectsTarget,
+          start);
+      writeReport(output, report);
       publication.publish();
       LOG.info("published {}", output.target());
       return report;
@@ -76,9 +92,44 @@ public final class ReconcileJob {
     }
   }
 
+  /**
+   * Into a table: the rows are committed in one snapshot once the run is accounted, then the
+   * rejects are published under {@code <rejects>/<run id>}, which the snapshot's summary names.
+   */
+  private RunReport runIntoTable(Configuration hadoop, String runId, long start) {
+    IcebergTarget target = settings.output().table();
+    String rejectsPath = paths.rejects() + "/" + runId;
+    new PathGuard(hadoop).check(paths.inputs(), paths.configs(), rejectsPath, null);
+    // A new directory per run: a table's earlier runs keep their rejects.
+    OutputPublisher rejectsOut = dataset("rejects", rejectsPath, runId, hadoop,
+        OutputPublisher.Mode.ERROR);
+    try (Publication publication = new Publication(hadoop, runId, List.of(rejectsOut))) {
+      publication.prepare();
+      TableRun table = new TableRun(target, runId, hadoop);
+      try {
+        RunReport report = stage(table, rejectsOut.staging(), rejectsOut.target(), start);
+        writeReport(rejectsOut, report);
+        TableCommit commit = table.commit(report, rejectsOut.target());
+        publication.publish();
+        LOG.info("committed snapshot {} of {}; rejects published to {}", commit.snapshotId(),
+            commit.table(), rejectsOut.target());
+        return report;
+      } finally {
+        table.close();
+      }
+    } catch (IOException e) {
+      throw new JobFailure(1, "writing table " + target.table() + " failed: " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static void writeReport(OutputPublisher dataset, RunReport report) throws IOException {
+    dataset.writeText("_report.json", report.toJson());
+  }
+
   /** Everything up to a complete, accounted staging; returns its report. */
-  private RunReport stage(OutputPublisher output, OutputPublisher rejectsOut,
-      String rejectsInOutput, long start) {
+  private RunReport stage(Destination output, String rejectsPath, String rejectsTarget,
+      long start) {
     HypernetConfigs configs;
     try {
       configs = HypernetConfigs.read(spark, paths.configs(), paths.configColumns());
@@ -91,26 +142,16 @@ public final class ReconcileJob {
     phase("read_inputs");
 
     try (Reconciliation result = reconcile(input, configs)) {
+      output.begin(result);
       phase("build_broadcast");
-      String rejectsPath = rejectsOut == null ? output.staging(rejectsInOutput)
-          : rejectsOut.staging();
       try {
         LOG.info("reconciling {} rows of {} into {}", rowsIn, inputs, output.target());
-        WrittenRows writtenByTasks = null; // the stock writer's output is counted from its files
+        WrittenRows writtenByTasks;
         ProgressListener progress = new ProgressListener(rowsIn,
             ReconcileMetrics.ROWS_ACCUMULATORS, 10_000);
         spark.sparkContext().addSparkListener(progress);
         try {
-          RunSettings.Output format = settings.output();
-          if (format.writer() == RunSettings.Writer.BULK) {
-            writtenByTasks = result.writeParquet(output.staging(), format.compression(),
-                format.maxRowsPerFile(), spark.sparkContext().hadoopConfiguration());
-          } else {
-            result.reconciled().write()
-                .option("compression", codecName(format.compression().keys()))
-                .option("maxRecordsPerFile", format.maxRowsPerFile())
-                .parquet(output.staging());
-          }
+          writtenByTasks = output.write(result);
         } finally {
           spark.sparkContext().removeSparkListener(progress);
         }
@@ -123,27 +164,139 @@ public final class ReconcileJob {
         }
         phase("write_rejects");
 
-        StagedCounts counts = StagedCounts.read(spark, writtenByTasks, output.staging(),
+        StagedCounts counts = StagedCounts.read(spark, writtenByTasks, output.files(),
             rejectsPath, settings.options().idColumn(), settings.options().configColumn());
-        RunReport report = account(rowsIn, counts, output.target(), rejectsOut == null
-            ? output.target() + "/" + rejectsInOutput : rejectsOut.target(), result, start);
+        RunReport report = account(rowsIn, counts, output.target(), rejectsTarget, result,
+            start);
         enforcePolicies(report, counts);
-        output.writeText("_report.json", report.toJson());
         return report;
       } catch (IOException e) {
         throw new JobFailure(1, "writing " + output.target() + " failed: " + e.getMessage(), e);
+      } catch (JobFailure e) {
+        throw e;
       } catch (Exception e) { // Spark rethrows its checked SparkException undeclared
         throw ParquetInputs.unreadableInputOr(e, "input", paths.inputs());
       }
     }
   }
 
+  /** Where the reconciled rows are staged until the run is accounted. */
+  private interface Destination {
+    /** What the report names as the output. */
+    String target();
+
+    /** Before any row is computed: checks that the destination takes the rows. */
+    default void begin(Reconciliation result) {}
+
+    /** Writes the rows; returns the writer's count of them, or null to count the files. */
+    WrittenRows write(Reconciliation result) throws IOException;
+
+    /** The staged files, whose footers the accounting reads. */
+    String files();
+  }
+
+  /** A directory published by renaming its staging into place. */
+  private final class StagedDirectory implements Destination {
+    private final OutputPublisher output;
+
+    StagedDirectory(OutputPublisher output) {
+      this.output = output;
+    }
+
+    @Override
+    public String target() {
+      return output.target();
+    }
+
+    @Override
+    public WrittenRows write(Reconciliation result) throws IOException {
+      RunSettings.Output format = settings.output();
+      if (format.writer() == RunSettings.Writer.BULK) {
+        return result.writeParquet(output.staging(), format.compression(),
+            format.maxRowsPerFile(), spark.sparkContext().hadoopConfiguration());
+      }
+      result.reconciled().write()
+          .option("compression", codecName(format.compression().keys()))
+          .option("maxRecordsPerFile", format.maxRowsPerFile())
+          .parquet(output.staging());
+      return null; // the stock writer's output is counted from its files
+    }
+
+    @Override
+    public String files() {
+      return output.staging();
+    }
+  }
+
+  /** An Iceberg table: this run's data files, committed as one snapshot once accounted. */
+  private final class TableRun implements Destination, AutoCloseable {
+    private final IcebergTarget target;
+    private final String runId;
+    private final Configuration hadoop;
+    private TableWrite write;
+
+    TableRun(IcebergTarget target, String runId, Configuration hadoop) {
+      this.target = target;
+      this.runId = runId;
+      this.hadoop = hadoop;
+    }
+
+    @Override
+    public String target() {
+      return write == null ? target.catalog() + "." + target.table() : write.name();
+    }
+
+    @Override
+    public void begin(Reconciliation result) {
+      try {
+        write = result.beginIceberg(target, runId, hadoop);
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        throw new JobFailure(JobFailure.INVALID_INPUT, e.getMessage(), e);
+      }
+      LOG.info("writing table {}: this run's files go to {}", write.name(),
+          write.dataDirectory());
+    }
+
+    @Override
+    public WrittenRows write(Reconciliation result) throws IOException {
+      RunSettings.Output format = settings.output();
+      return result.writeParquet(write, format.compression(), format.maxRowsPerFile(), hadoop);
+    }
+
+    @Override
+    public String files() {
+      return write.dataDirectory();
+    }
+
+    /** The report's counts, the run id and the rejects go into the snapshot's summary. */
+    TableCommit commit(RunReport report, String rejects) throws IOException {
+      Map<String, String> summary = new LinkedHashMap<>();
+      summary.put("hypernet.run-id", runId);
+      summary.put("hypernet.rows-in", Long.toString(report.rowsIn()));
+      summary.put("hypernet.rows-written", Long.toString(report.rowsWritten()));
+      summary.put("hypernet.rows-rejected", Long.toString(report.rowsRejected()));
+      summary.put("hypernet.rejects", rejects);
+      summary.put("hypernet.report", rejects + "/_report.json");
+      try {
+        return write.commit(summary);
+      } catch (TableConflictException e) {
+        throw new JobFailure(1, e.getMessage() + "; run it again", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (write != null) {
+        write.close();
+      }
+    }
+  }
+
   private OutputPublisher dataset(String role, String path, String runId,
-      Configuration hadoop) {
+      Configuration hadoop, OutputPublisher.Mode mode) {
     Path target = new Path(path);
     try {
-      return new OutputPublisher(role, target.getFileSystem(hadoop), target, runId,
-          settings.output().mode());
+      return new OutputPublisher(role, target.getFileSystem(hadoop), target, runId, mode);
     } catch (IOException e) {
       throw new JobFailure(JobFailure.INVALID_INPUT, role + " path " + path
           + " cannot be used: " + e.getMessage(), e);

@@ -1,0 +1,327 @@
+package io.hypernet.table;
+
+import io.hypernet.parquet.FieldIds;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Metrics;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.PartitionField;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SnapshotUpdate;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.hadoop.HadoopInputFile;
+import org.apache.iceberg.parquet.ParquetUtil;
+import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.types.Types;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Iceberg tables through iceberg-core (in Iceberg's Spark runtime): the bulk writer's files are
+ * committed as they are, one snapshot per run, partitioned by {@code identity(config_id)}.
+ */
+public final class IcebergTables {
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergTables.class);
+  /** Footers read at once when committing; each is one small read, latency-bound on S3. */
+  private static final int FOOTER_READERS = 16;
+
+  private IcebergTables() {}
+
+  /**
+   * Loads the table, or prepares to create it in the same commit as its first rows, and checks
+   * that it can take this run's rows before anything is written.
+   *
+   * @param schema the rows' Spark schema: id, config_id, n, D, W
+   * @param runId names the run's data directory, so no run writes over another's files
+   * @throws IllegalArgumentException when the mode or the table's layout refuses the write
+   */
+  public static TableWrite begin(IcebergTarget target, StructType schema, String runId,
+      Configuration hadoop) {
+    Catalog catalog = CatalogUtil.buildIcebergCatalog(target.catalog(),
+        target.catalogProperties(), hadoop);
+    TableIdentifier id = TableIdentifier.parse(target.table());
+    String name = target.catalog() + "." + target.table();
+    String configColumn = schema.fieldNames()[1];
+    Schema rows = SparkSchemaUtil.convert(schema);
+    if (catalog.tableExists(id)) {
+      if (target.mode() == TableMode.ERROR) {
+        throw new IllegalArgumentException("table " + name + " exists; mode append, overwrite "
+            + "or overwrite-partitions writes into it");
+      }
+      Table table = catalog.loadTable(id);
+      checkLayout(name, table, rows, configColumn);
+      return new Write(name, table, null, target.mode(), runId, hadoop);
+    }
+    if (catalog instanceof SupportsNamespaces namespaces
+        && !namespaces.namespaceExists(id.namespace())) {
+      try {
+        namespaces.createNamespace(id.namespace());
+      } catch (AlreadyExistsException e) {
+        LOG.debug("namespace {} created meanwhile", id.namespace());
+      }
+    }
+    Transaction create = catalog.buildTable(id, rows)
+        .withPartitionSpec(PartitionSpec.builderFor(rows).identity(configColumn).build())
+        .withProperty("write.metadata.metrics.column." + configColumn, "full")
+        .createTransaction();
+    return new Write(name, create.table(), create, target.mode(), runId, hadoop);
+  }
+
+  /** Same columns and types as the rows (by name), partitioned by config_id alone. */
+  private static void checkLayout(String name, Table table, Schema rows, String configColumn) {
+    Schema mapped;
+    try {
+      mapped = TypeUtil.reassignIds(rows, table.schema());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("table " + name + " has columns " + table.schema()
+          .asStruct() + ", which cannot hold rows " + rows.asStruct() + ": " + e.getMessage());
+    }
+    if (!mapped.asStruct().equals(table.schema().asStruct())) {
+      throw new IllegalArgumentException("table " + name + " has columns " + table.schema()
+          .asStruct() + ", not those of the rows " + mapped.asStruct());
+    }
+    List<PartitionField> fields = table.spec().fields();
+    if (fields.size() != 1 || !fields.get(0).transform().isIdentity()
+        || fields.get(0).sourceId() != table.schema().findField(configColumn).fieldId()) {
+      throw new IllegalArgumentException("table " + name + " is partitioned by " + table.spec()
+          + "; hypernet writes tables partitioned by identity(" + configColumn + ") only");
+    }
+  }
+
+  /** One run's files and their commit. */
+  private static final class Write implements TableWrite {
+    private final String name;
+    private final Table table;
+    /** The table's creation, committed with the first rows; null for an existing table. */
+    private final Transaction create;
+    private final TableMode mode;
+    private final Configuration hadoop;
+    private final Path directory;
+    private final Long startSnapshot;
+    private boolean committed;
+
+    Write(String name, Table table, Transaction create, TableMode mode, String runId,
+        Configuration hadoop) {
+      this.name = name;
+      this.table = table;
+      this.create = create;
+      this.mode = mode;
+      this.hadoop = hadoop;
+      String data = table.properties().getOrDefault(TableProperties.WRITE_DATA_LOCATION,
+          table.location() + "/data");
+      this.directory = new Path(data, "hypernet-" + runId);
+      this.startSnapshot = table.currentSnapshot() == null ? null
+          : table.currentSnapshot().snapshotId();
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String dataDirectory() {
+      return directory.toString();
+    }
+
+    @Override
+    public FieldIds fieldIds() {
+      Schema schema = table.schema();
+      List<Types.NestedField> columns = schema.columns();
+      return new FieldIds(columns.get(0).fieldId(), columns.get(1).fieldId(),
+          columns.get(2).fieldId(), columns.get(3).fieldId(), columns.get(4).fieldId(),
+          columns.get(4).type().asListType().elementId());
+    }
+
+    @Override
+    public TableCommit commit(Map<String, String> summary) throws IOException {
+      long started = System.nanoTime();
+      List<DataFile> files = dataFiles();
+      long rows = files.stream().mapToLong(DataFile::recordCount).sum();
+      SnapshotUpdate<?> update = update(files);
+      summary.forEach(update::set);
+      try {
+        update.commit();
+        if (create != null) {
+          create.commitTransaction();
+        }
+      } catch (ValidationException | CommitFailedException | AlreadyExistsException e) {
+        throw new TableConflictException("another writer changed table " + name + " while this "
+            + "run wrote it; nothing of this run was committed: " + e.getMessage(), e);
+      } catch (CommitStateUnknownException e) {
+        committed = true; // the files may be in the table now: keep them
+        throw new IOException("the commit to table " + name + " may or may not have happened ("
+            + e.getMessage() + "); this run's files under " + directory + " were kept", e);
+      }
+      committed = true;
+      long snapshot = (create != null ? create.table() : table).currentSnapshot().snapshotId();
+      LOG.info("committed {} files, {} rows to {} as snapshot {} ({} ms)", files.size(), rows,
+          name, snapshot, (System.nanoTime() - started) / 1_000_000);
+      return new TableCommit(name, snapshot, files.size(), rows);
+    }
+
+    private SnapshotUpdate<?> update(List<DataFile> files) {
+      if (create != null) { // a new table: every mode starts it with these rows
+        AppendFiles append = create.newAppend();
+        files.forEach(append::appendFile);
+        return append;
+      }
+      switch (mode) {
+        case APPEND -> {
+          AppendFiles append = table.newAppend();
+          files.forEach(append::appendFile);
+          return append;
+        }
+        case OVERWRITE -> {
+          var overwrite = table.newOverwrite().overwriteByRowFilter(Expressions.alwaysTrue());
+          files.forEach(overwrite::addFile);
+          if (startSnapshot != null) {
+            overwrite.validateFromSnapshot(startSnapshot);
+          }
+          return overwrite.validateNoConflictingData().validateNoConflictingDeletes();
+        }
+        case OVERWRITE_PARTITIONS -> {
+          var replace = table.newReplacePartitions();
+          files.forEach(replace::addFile);
+          if (startSnapshot != null) {
+            replace.validateFromSnapshot(startSnapshot);
+          }
+          return replace.validateNoConflictingData().validateNoConflictingDeletes();
+        }
+        default -> throw new IllegalStateException("table " + name + " exists; mode " + mode);
+      }
+    }
+
+    /** The run's files with their metrics from the footers; a file without rows is dropped. */
+    private List<DataFile> dataFiles() throws IOException {
+      FileSystem fs = directory.getFileSystem(hadoop);
+      List<FileStatus> parquet = new ArrayList<>();
+      for (FileStatus status : fs.listStatus(directory)) {
+        String file = status.getPath().getName();
+        if (status.isFile() && file.endsWith(".parquet") && !file.startsWith(".")
+            && !file.startsWith("_")) {
+          parquet.add(status);
+        }
+      }
+      Map<String, String> properties = new HashMap<>(table.properties());
+      int configId = table.schema().columns().get(1).fieldId();
+      // The partition value is the file's config_id, read from its bounds: kept whole.
+      properties.put("write.metadata.metrics.column."
+          + table.schema().columns().get(1).name(), "full");
+      MetricsConfig metrics = MetricsConfig.fromProperties(properties);
+      ExecutorService readers = Executors.newFixedThreadPool(
+          Math.max(1, Math.min(FOOTER_READERS, parquet.size())));
+      try {
+        List<Future<DataFile>> pending = new ArrayList<>();
+        for (FileStatus status : parquet) {
+          pending.add(readers.submit(() -> dataFile(fs, status, metrics, configId)));
+        }
+        List<DataFile> files = new ArrayList<>();
+        for (Future<DataFile> file : pending) {
+          DataFile dataFile = file.get();
+          if (dataFile != null) {
+            files.add(dataFile);
+          }
+        }
+        return files;
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof IOException io ? io
+            : new IOException("reading the footers under " + directory + ": " + e.getCause(),
+                e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted reading the footers under " + directory, e);
+      } finally {
+        readers.shutdownNow();
+      }
+    }
+
+    private DataFile dataFile(FileSystem fs, FileStatus status, MetricsConfig metricsConfig,
+        int configId) throws IOException {
+      Metrics metrics = ParquetUtil.fileMetrics(HadoopInputFile.fromStatus(status, hadoop),
+          metricsConfig);
+      if (metrics.recordCount() == 0) {
+        fs.delete(status.getPath(), false); // the schema-only file of an empty partition
+        return null;
+      }
+      ByteBuffer lower = metrics.lowerBounds().get(configId);
+      ByteBuffer upper = metrics.upperBounds().get(configId);
+      if (lower == null || !lower.equals(upper)) {
+        throw new IOException(status.getPath() + " holds more than one configuration; "
+            + "a table's file holds one");
+      }
+      Object config = Conversions.fromByteBuffer(Types.StringType.get(), lower);
+      return DataFiles.builder(table.spec()).withPath(status.getPath().toString())
+          .withFormat(FileFormat.PARQUET).withFileSizeInBytes(status.getLen())
+          .withMetrics(metrics).withPartition(new ConfigPartition(config.toString())).build();
+    }
+
+    @Override
+    public void close() {
+      if (committed) {
+        return;
+      }
+      try {
+        FileSystem fs = directory.getFileSystem(hadoop);
+        if (fs.delete(directory, true)) {
+          LOG.info("removed the uncommitted files of this run, {}", directory);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not remove the uncommitted files under "
+            + directory, e);
+      }
+    }
+  }
+
+  /** The partition tuple of a file: its config_id. */
+  private record ConfigPartition(String configId) implements StructLike {
+    @Override
+    public int size() {
+      return 1;
+    }
+
+    @Override
+    public <T> T get(int pos, Class<T> javaClass) {
+      return javaClass.cast(configId);
+    }
+
+    @Override
+    public <T> void set(int pos, T value) {
+      throw new UnsupportedOperationException("a file's partition is fixed");
+    }
+  }
+}
