@@ -165,7 +165,8 @@ final class RunCommand implements Callable<Integer> {
       RunReport report = new ReconcileJob(spark, settings).run();
       LastRunReport.write(spark.sparkContext().hadoopConfiguration(), reportAnchor(),
           report.toJson());
-      spec.commandLine().getOut().println("hypernet run " + report.summary());
+      spec.commandLine().getOut().println("hypernet run " + report.summary(
+          outputFormat == OutputFormat.ICEBERG ? report.rejects() : report.output()));
       return 0;
     } catch (RuntimeException e) {
       // Named before it is recorded, so that the last-run report carries the plain line too.

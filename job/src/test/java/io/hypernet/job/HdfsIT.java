@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -236,6 +237,65 @@ class HdfsIT {
       assertSameRows(spark.read().parquet(dir + "/ref"), spark.read().parquet(out), "output");
       assertSameRows(spark.read().parquet(dir + "/ref-rejects"), spark.read().parquet(rejects),
           "rejects");
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /**
+   * An Iceberg table on HDFS, its driver halted before and right after its commit: the table is
+   * at the old or the new snapshot, each snapshot's rejects exist, and the next run removes the
+   * files of the run that never committed.
+   */
+  @Test
+  @Order(4)
+  @Tag("on-3.5") // Iceberg has no Spark 4.2 runtime
+  void aTableOnHdfsIsAtItsOldOrNewSnapshotWhereverItsDriverHalts() throws Exception {
+    String warehouse = cluster.hdfs("/hdfs-table/warehouse");
+    String[] append = {"run", "--input", in + "/w", "--configs", in + "/configs",
+        "--output-format", "iceberg", "--table", "db.W", "--warehouse", warehouse, "--rejects",
+        cluster.hdfs("/hdfs-table/rejects"), "--mode", "append", "--engine", "jvm", "--master",
+        "local[2]"};
+    long rows = ROWS + TRAINED_ROWS - 4;
+    CliRunner.Result created = CliRunner.run(append);
+    assertEquals(0, created.exitCode(), created.toString());
+
+    Launcher.Outcome beforeCommit = Launcher.run(
+        Map.of("HYPERNET_JAVA_OPTS", "-Dhypernet.test.halt-at=table-files"), append);
+    assertEquals(137, beforeCommit.exitCode(), beforeCommit.output());
+    assertEquals(2, runDirectories(warehouse).size(), "the halted run's files are left");
+    assertTable(warehouse, 1, rows);
+
+    Launcher.Outcome afterCommit = Launcher.run(
+        Map.of("HYPERNET_JAVA_OPTS", "-Dhypernet.test.halt-at=table-commit"), append);
+    assertEquals(137, afterCommit.exitCode(), afterCommit.output());
+    assertTable(warehouse, 2, 2 * rows);
+
+    CliRunner.Result next = CliRunner.run(append);
+    assertEquals(0, next.exitCode(), next.toString());
+    assertTable(warehouse, 3, 3 * rows);
+    assertEquals(3, runDirectories(warehouse).size(), "the next run removed the uncommitted "
+        + "files and nothing else: " + runDirectories(warehouse));
+  }
+
+  private static List<String> runDirectories(String warehouse) throws IOException {
+    FileStatus[] runs = fs.listStatus(new org.apache.hadoop.fs.Path(warehouse + "/db/W/data"));
+    return Arrays.stream(runs).map(s -> s.getPath().getName()).sorted().toList();
+  }
+
+  /** The table's snapshots and rows, and every snapshot's rejects directory. */
+  private static void assertTable(String warehouse, int snapshots, long rows) throws IOException {
+    SparkSession spark = LocalSpark.start("local[2]", Map.of(
+        "spark.sql.catalog.h", "org.apache.iceberg.spark.SparkCatalog",
+        "spark.sql.catalog.h.type", "hadoop", "spark.sql.catalog.h.warehouse", warehouse));
+    try {
+      List<Row> summaries = spark.sql("SELECT summary FROM h.db.W.snapshots").collectAsList();
+      assertEquals(snapshots, summaries.size());
+      for (Row summary : summaries) {
+        String rejects = summary.<String, String>getJavaMap(0).get("hypernet.rejects");
+        assertTrue(fs.exists(new org.apache.hadoop.fs.Path(rejects, "_report.json")), rejects);
+      }
+      assertEquals(rows, spark.table("h.db.W").count());
     } finally {
       spark.stop();
     }

@@ -123,6 +123,8 @@ class IcebergTableTest {
     assertEquals(0, parquet.exitCode(), parquet.toString());
     CliRunner.Result created = run(dir + "/in/w", "error");
     assertEquals(0, created.exitCode(), created.toString());
+    assertTrue(created.out().matches("(?s).*report: +\\S*/rejects/local-\\S+/_report\\.json.*"),
+        created.out());
     assertTrue(created.out().contains(ROWS + " rows in, " + (ROWS - BAD_ROWS) + " written, "
         + BAD_ROWS + " rejected"), created.out());
 

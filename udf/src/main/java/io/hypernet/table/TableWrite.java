@@ -2,7 +2,9 @@ package io.hypernet.table;
 
 import io.hypernet.parquet.FieldIds;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One run's write into a table: the bulk writer puts its files under {@link #dataDirectory()}
@@ -26,6 +28,15 @@ public interface TableWrite extends AutoCloseable {
    * @throws TableConflictException when another writer's commit conflicts with this one
    */
   TableCommit commit(Map<String, String> summary) throws IOException;
+
+  /**
+   * Deletes the data directories that earlier runs into this table left uncommitted (a killed
+   * driver): those whose run {@code runGone} says has ended, and that no snapshot of the table
+   * refers to. Returns the directories removed.
+   *
+   * @param runGone given a run's data directory; true when that run is known to have ended
+   */
+  List<String> removeAbandoned(Predicate<String> runGone) throws IOException;
 
   /** Deletes this run's files unless they were committed. */
   @Override

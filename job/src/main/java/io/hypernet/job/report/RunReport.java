@@ -234,6 +234,11 @@ public record RunReport(
 
   /** The console summary: one line of counts, one of where things are. */
   public String summary() {
+    return summary(output);
+  }
+
+  /** With the report in {@code reportDirectory}: a table's run keeps it with its rejects. */
+  public String summary(String reportDirectory) {
     String reasons = rejectedByReason.isEmpty() ? ""
         : rejectedByReason.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
             .collect(Collectors.joining(", ", " (", ")"));
@@ -244,6 +249,6 @@ public record RunReport(
             + "engine %s, writer %s | %.1f s%n  output:  %s%n  rejects: %s%n  report:  %s/_report.json",
         status, rowsIn, rowsWritten, rowsRejected, reasons, dupes, configurations,
         invalidConfigs.size(), String.join(",", engines), writer,
-        durationsMs.getOrDefault("total", 0L) / 1000.0, output, rejects, output);
+        durationsMs.getOrDefault("total", 0L) / 1000.0, output, rejects, reportDirectory);
   }
 }

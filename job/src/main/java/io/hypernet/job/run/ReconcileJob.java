@@ -4,6 +4,7 @@ import io.hypernet.job.failure.JobFailure;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.job.io.ParquetInputs;
 import io.hypernet.job.io.PathGuard;
+import io.hypernet.job.io.RunLease;
 import io.hypernet.job.io.Publication;
 import io.hypernet.job.report.ProgressListener;
 import io.hypernet.job.report.RunReport;
@@ -16,6 +17,7 @@ import io.hypernet.spark.ReconcileOptions;
 import io.hypernet.spark.Reconciliation;
 import io.hypernet.spark.UnreadableWeightsException;
 import io.hypernet.spark.WrittenRows;
+import io.hypernet.spark.internal.TestHooks;
 import io.hypernet.table.IcebergTarget;
 import io.hypernet.table.TableCommit;
 import io.hypernet.table.TableConflictException;
@@ -27,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.sql.Dataset;
@@ -93,8 +96,9 @@ public final class ReconcileJob {
   }
 
   /**
-   * Into a table: the rows are committed in one snapshot once the run is accounted, then the
-   * rejects are published under {@code <rejects>/<run id>}, which the snapshot's summary names.
+   * Into a table: once the run is accounted, its rejects are published under {@code
+   * <rejects>/<run id>}, then its rows committed in one snapshot whose summary names them, so
+   * every snapshot's rejects exist. A commit that fails takes the rejects back.
    */
   private RunReport runIntoTable(Configuration hadoop, String runId, long start) {
     IcebergTarget target = settings.output().table();
@@ -103,23 +107,38 @@ public final class ReconcileJob {
     // A new directory per run: a table's earlier runs keep their rejects.
     OutputPublisher rejectsOut = dataset("rejects", rejectsPath, runId, hadoop,
         OutputPublisher.Mode.ERROR);
-    try (Publication publication = new Publication(hadoop, runId, List.of(rejectsOut))) {
+    try (Publication publication = new Publication(hadoop, runId, List.of(rejectsOut));
+        TableRun table = new TableRun(target, runId, hadoop)) {
       publication.prepare();
-      TableRun table = new TableRun(target, runId, hadoop);
+      RunReport report = stage(table, rejectsOut.staging(), rejectsOut.target(), start);
+      writeReport(rejectsOut, report);
+      publication.publish();
+      TestHooks.afterPublishStep("table-files");
+      TableCommit commit;
       try {
-        RunReport report = stage(table, rejectsOut.staging(), rejectsOut.target(), start);
-        writeReport(rejectsOut, report);
-        TableCommit commit = table.commit(report, rejectsOut.target());
-        publication.publish();
-        LOG.info("committed snapshot {} of {}; rejects published to {}", commit.snapshotId(),
-            commit.table(), rejectsOut.target());
-        return report;
-      } finally {
-        table.close();
+        commit = table.commit(report, rejectsOut.target());
+      } catch (IOException | RuntimeException e) {
+        withdraw(rejectsOut.target(), hadoop);
+        throw e;
       }
+      TestHooks.afterPublishStep("table-commit");
+      LOG.info("committed snapshot {} of {}; rejects in {}", commit.snapshotId(),
+          commit.table(), rejectsOut.target());
+      return report;
     } catch (IOException e) {
       throw new JobFailure(1, "writing table " + target.table() + " failed: " + e.getMessage(),
           e);
+    }
+  }
+
+  /** Removes the published rejects of a run whose rows were not committed. */
+  private static void withdraw(String rejects, Configuration hadoop) {
+    Path path = new Path(rejects);
+    try {
+      path.getFileSystem(hadoop).delete(path, true);
+    } catch (IOException e) {
+      LOG.warn("could not remove {}, the rejects of a run that did not commit: {}", rejects,
+          e.toString());
     }
   }
 
@@ -228,12 +247,18 @@ public final class ReconcileJob {
     }
   }
 
-  /** An Iceberg table: this run's data files, committed as one snapshot once accounted. */
+  /**
+   * An Iceberg table: this run's data files, committed as one snapshot once accounted. The run
+   * holds a lease in its data directory, so that the next run into the table removes the files
+   * of one killed before its commit, and only those.
+   */
   private final class TableRun implements Destination, AutoCloseable {
+    private static final String LEASE = "_hypernet.lease";
     private final IcebergTarget target;
     private final String runId;
     private final Configuration hadoop;
     private TableWrite write;
+    private RunLease lease;
 
     TableRun(IcebergTarget target, String runId, Configuration hadoop) {
       this.target = target;
@@ -255,6 +280,26 @@ public final class ReconcileJob {
       }
       LOG.info("writing table {}: this run's files go to {}", write.name(),
           write.dataDirectory());
+      try {
+        // Before any file: a run whose directory has a lease is one a later run may clean up.
+        lease = RunLease.take(hadoop, List.of(new Path(write.dataDirectory(), LEASE)));
+        write.removeAbandoned(this::ended);
+      } catch (IOException e) {
+        throw new JobFailure(1, "preparing the write into table " + write.name() + " failed: "
+            + e.getMessage(), e);
+      }
+    }
+
+    /** A run directory whose lease its run left behind when it died; none: a library's write. */
+    private boolean ended(String runDirectory) {
+      Path runLease = new Path(runDirectory, LEASE);
+      try {
+        FileSystem fs = runLease.getFileSystem(hadoop);
+        return fs.exists(runLease) && !RunLease.isAlive(fs, runLease);
+      } catch (IOException e) {
+        LOG.warn("cannot tell whether the run of {} ended: {}", runDirectory, e.toString());
+        return false;
+      }
     }
 
     @Override
@@ -286,6 +331,9 @@ public final class ReconcileJob {
 
     @Override
     public void close() {
+      if (lease != null) {
+        lease.close();
+      }
       if (write != null) {
         write.close();
       }

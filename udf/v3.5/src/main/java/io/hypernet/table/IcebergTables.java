@@ -6,12 +6,15 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -21,11 +24,15 @@ import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
+import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.Metrics;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
@@ -58,6 +65,8 @@ public final class IcebergTables {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergTables.class);
   /** Footers read at once when committing; each is one small read, latency-bound on S3. */
   private static final int FOOTER_READERS = 16;
+  /** A run's data directory is this and its run id. */
+  private static final String RUN_PREFIX = "hypernet-";
 
   private IcebergTables() {}
 
@@ -143,7 +152,7 @@ public final class IcebergTables {
       this.hadoop = hadoop;
       String data = table.properties().getOrDefault(TableProperties.WRITE_DATA_LOCATION,
           table.location() + "/data");
-      this.directory = new Path(data, "hypernet-" + runId);
+      this.directory = new Path(data, RUN_PREFIX + runId);
       this.startSnapshot = table.currentSnapshot() == null ? null
           : table.currentSnapshot().snapshotId();
     }
@@ -288,6 +297,64 @@ public final class IcebergTables {
       return DataFiles.builder(table.spec()).withPath(status.getPath().toString())
           .withFormat(FileFormat.PARQUET).withFileSizeInBytes(status.getLen())
           .withMetrics(metrics).withPartition(new ConfigPartition(config.toString())).build();
+    }
+
+    @Override
+    public List<String> removeAbandoned(Predicate<String> runGone) throws IOException {
+      FileSystem fs = directory.getFileSystem(hadoop);
+      Path data = directory.getParent();
+      if (!fs.exists(data)) {
+        return List.of();
+      }
+      List<Path> candidates = new ArrayList<>();
+      for (FileStatus status : fs.listStatus(data)) {
+        Path run = status.getPath();
+        if (status.isDirectory() && run.getName().startsWith(RUN_PREFIX)
+            && !run.getName().equals(directory.getName()) && runGone.test(run.toString())) {
+          candidates.add(run);
+        }
+      }
+      if (candidates.isEmpty()) {
+        return List.of();
+      }
+      // Read after the runs were seen gone: a run commits before it ends.
+      Set<String> referenced = referencedRunDirectories();
+      List<String> removed = new ArrayList<>();
+      for (Path run : candidates) {
+        if (!referenced.contains(run.getName()) && fs.delete(run, true)) {
+          LOG.info("removed {}, the files of an earlier run into {} that never committed", run,
+              name);
+          removed.add(run.toString());
+        }
+      }
+      return removed;
+    }
+
+    /** The run directories named by any snapshot: in its summary or by its live files. */
+    private Set<String> referencedRunDirectories() throws IOException {
+      if (create != null) {
+        return Set.of(); // a table not created yet has no snapshot
+      }
+      table.refresh();
+      Set<String> runs = new HashSet<>();
+      Set<String> manifests = new HashSet<>();
+      for (Snapshot snapshot : table.snapshots()) {
+        String runId = snapshot.summary().get("hypernet.run-id");
+        if (runId != null) {
+          runs.add(RUN_PREFIX + runId);
+        }
+        for (ManifestFile manifest : snapshot.dataManifests(table.io())) {
+          if (manifests.add(manifest.path())) {
+            try (ManifestReader<DataFile> files = ManifestFiles.read(manifest, table.io(),
+                table.specs())) {
+              for (DataFile file : files) {
+                runs.add(new Path(file.location()).getParent().getName());
+              }
+            }
+          }
+        }
+      }
+      return runs;
     }
 
     @Override
