@@ -132,6 +132,58 @@ class S3StorageIT {
     }
   }
 
+  /**
+   * An Iceberg table in a Hadoop catalog on S3: created by one run, a second run's driver
+   * halted before its commit leaves the table at its first snapshot, and the next run appends
+   * and removes the halted run's files.
+   */
+  @Test
+  @Tag("on-3.5") // Iceberg has no Spark 4.2 runtime
+  void aTableOnS3IsAtItsOldOrNewSnapshotAndTheNextRunCleansUp() throws Exception {
+    List<String> append = new ArrayList<>(List.of("run", "--input", "s3a://data/in/w",
+        "--configs", "s3a://data/in/configs", "--output-format", "iceberg", "--table", "db.W",
+        "--warehouse", "s3a://data/warehouse", "--rejects", "s3a://data/table-rejects",
+        "--mode", "append", "--engine", "jvm", "--master", "local[2]"));
+    append.addAll(s3.confArgs());
+    String[] args = append.toArray(String[]::new);
+    CliRunner.Result created = CliRunner.run(args);
+    assertEquals(0, created.exitCode(), created.toString());
+
+    Launcher.Outcome halted = Launcher.run(Map.of(
+        "HYPERNET_JAVA_OPTS", "-Dhypernet.test.halt-at=table-files",
+        "HYPERNET_CLASSPATH", s3aJars()), args);
+    assertEquals(137, halted.exitCode(), halted.output());
+    org.apache.hadoop.fs.Path data = new org.apache.hadoop.fs.Path("s3a://data/warehouse/db/W/data");
+    FileSystem fs = data.getFileSystem(hadoop);
+    assertEquals(2, fs.listStatus(data).length, "the halted run's files are left");
+    assertTable(1, 2997);
+
+    CliRunner.Result next = CliRunner.run(args);
+    assertEquals(0, next.exitCode(), next.toString());
+    assertTable(2, 2 * 2997);
+    assertEquals(2, fs.listStatus(data).length, "the next run removed the halted run's files");
+  }
+
+  private static void assertTable(int snapshots, long rows) {
+    Map<String, String> catalog = new java.util.HashMap<>(Map.of(
+        "spark.sql.catalog.s3", "org.apache.iceberg.spark.SparkCatalog",
+        "spark.sql.catalog.s3.type", "hadoop",
+        "spark.sql.catalog.s3.warehouse", "s3a://data/warehouse"));
+    s3.hadoopSettings().forEach((k, v) -> catalog.put("spark.hadoop." + k, v));
+    SparkSession spark = LocalSpark.start("local[2]", catalog);
+    try {
+      assertEquals(snapshots, spark.sql("SELECT * FROM s3.db.W.snapshots").count());
+      assertEquals(rows, spark.table("s3.db.W").count());
+      // A filtered read (pruned to one partition) sees what the whole read sees.
+      Row whole = spark.table("s3.db.W").groupBy("config_id").count()
+          .where("config_id = 'cfg-001'").first();
+      assertEquals(whole.getLong(1), spark.table("s3.db.W").where("config_id = 'cfg-001'")
+          .count());
+    } finally {
+      spark.stop();
+    }
+  }
+
   private static String[] runOverwrite(String output) {
     List<String> args = new ArrayList<>(List.of("run", "--input", "s3a://data/in/w",
         "--configs", "s3a://data/in/configs", "--output", output, "--mode", "overwrite",
@@ -152,7 +204,8 @@ class S3StorageIT {
     org.apache.hadoop.fs.Path bucket = new org.apache.hadoop.fs.Path("s3a://data/");
     for (FileStatus sibling : bucket.getFileSystem(hadoop).listStatus(bucket)) {
       String name = sibling.getPath().getName();
-      assertTrue(Set.of("in", "W", "W-rejects", "W-killed").contains(name)
+      assertTrue(Set.of("in", "W", "W-rejects", "W-killed", "warehouse", "table-rejects")
+          .contains(name)
           || name.startsWith("_"), "nothing is left beside the targets: " + name);
     }
   }

@@ -28,22 +28,25 @@ import picocli.CommandLine.Spec;
         "the ratios. scaling: the job against rows, n·D and the number of configurations.",
         "sql: the SQL function against the batched path on --rows rows. peer: the job against",
         "the pyarrow + PyTorch script a user would write instead (bench/peer), each a fresh",
-        "process, --runs times. See BENCHMARKS.md."})
+        "process, --runs times. table: the job into Parquet against the job into an Iceberg",
+        "table (Spark 3.5 build), --runs times in turn, and the commit of 1,000 files. See",
+        "BENCHMARKS.md."})
 public final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
   @Option(names = "--suite", defaultValue = "end-to-end",
-      paramLabel = "end-to-end|scaling|sql|peer",
+      paramLabel = "end-to-end|scaling|sql|peer|table",
       description = "Which benchmark (default ${DEFAULT-VALUE}).")
   Suite suite;
 
   @Option(names = "--rows", defaultValue = "200000",
-      description = "end-to-end, sql and peer: w vectors (default ${DEFAULT-VALUE}).")
+      description = "end-to-end, sql, peer and table: w vectors (default ${DEFAULT-VALUE}).")
   long rows;
 
   @Option(names = "--runs", defaultValue = "3",
-      description = "peer: runs of each contender, taken in turn (default ${DEFAULT-VALUE}).")
+      description = "peer and table: runs of each contender, taken in turn (default "
+          + "${DEFAULT-VALUE}).")
   int runs;
 
   @Option(names = "--python", defaultValue = "python3", paramLabel = "PROGRAM",
@@ -144,6 +147,12 @@ public final class BenchCommand implements Callable<Integer> {
             rows, master, PeerBenchmark.table(peer.run(runs), rows));
         return 0;
       }
+      if (suite == Suite.TABLE) {
+        spec.commandLine().getOut().printf("hypernet bench --suite table: %d rows, 1 "
+            + "configuration, l=64, hidden=128, n·D=4096, %s%n%n%s", rows, master,
+            new TableBenchmark(spark, dir, rows, partitions, runs).run());
+        return 0;
+      }
       if (suite == Suite.SCALING) {
         List<ScalingBenchmark.Measurement> results =
             new ScalingBenchmark(spark, dir, scale, partitions, series).run();
@@ -167,7 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** {@code --suite}: picocli matches the value with toString, e.g. end-to-end. */
   enum Suite {
-    END_TO_END, SCALING, SQL, PEER;
+    END_TO_END, SCALING, SQL, PEER, TABLE;
 
     @Override
     public String toString() {

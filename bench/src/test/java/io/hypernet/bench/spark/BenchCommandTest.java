@@ -66,6 +66,30 @@ class BenchCommandTest {
     }
   }
 
+  /** Both contenders write the same rows, and the commit of one file per row is timed. */
+  @Test
+  void tableSuiteTimesTheJobIntoParquetAndIntoATableAndTheCommitAlone() {
+    Result r = run("--suite", "table", "--rows", "200", "--runs", "1", "--partitions", "2",
+        "--dir", dir.toString(), "--master", "local[2]");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("| job → Parquet directory | 1 | "), r.out());
+    assertTrue(r.out().contains("| job → Iceberg table (--mode overwrite) | 1 | "), r.out());
+    assertTrue(r.out().matches("(?s).*The commit alone: 200 files in \\d+ ms, \\d+ ms per "
+        + "1,000 files.*"), r.out());
+    SparkSession spark = LocalSpark.start("local[2]", Map.of(
+        "spark.sql.catalog.bench", "org.apache.iceberg.spark.SparkCatalog",
+        "spark.sql.catalog.bench.type", "hadoop",
+        "spark.sql.catalog.bench.warehouse", dir + "/warehouse"));
+    try {
+      assertEquals(0, spark.read().parquet(dir + "/parquet").exceptAll(
+          spark.table("bench.db.W")).count(), "the table holds the directory's rows");
+      assertEquals(200, spark.table("bench.db.W").count());
+      assertEquals(200, spark.table("bench.db.Commit").count());
+    } finally {
+      spark.stop();
+    }
+  }
+
   /** Every point of the scaling suite runs the real job; the table has a line per point. */
   @Test
   void scalingSuiteRunsEveryPointAndSummarisesEachSeries() {

@@ -1,0 +1,151 @@
+package io.hypernet.bench.spark;
+
+import io.hypernet.job.report.RunReport;
+import io.hypernet.job.run.ReconcileJob;
+import io.hypernet.job.run.RunSettings;
+import io.hypernet.job.sample.SampleData;
+import io.hypernet.parquet.OutputCodecs;
+import io.hypernet.spark.HypernetConfigs;
+import io.hypernet.spark.Hypernets;
+import io.hypernet.spark.ReconcileOptions;
+import io.hypernet.spark.Reconciliation;
+import io.hypernet.table.IcebergTarget;
+import io.hypernet.table.TableCommit;
+import io.hypernet.table.TableMode;
+import io.hypernet.table.TableWrite;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code --suite table}: the job writing a Parquet directory against the same job committing
+ * an Iceberg table, on the same rows in one JVM, taken in turn {@code runs} times after one
+ * untimed run of each; then the commit alone of about 1,000 files, the part of a table run that
+ * grows with its files (a footer read and a manifest entry each).
+ */
+final class TableBenchmark {
+  private static final Logger LOG = LoggerFactory.getLogger(TableBenchmark.class);
+  static final int COMMITTED_FILES = 1_000;
+
+  /** One contender's wall and CPU seconds, run by run. */
+  record Timings(String name, double[] wallSeconds, double[] cpuSeconds) {
+    double typical() {
+      return median(wallSeconds);
+    }
+
+    double best() {
+      return Arrays.stream(wallSeconds).min().orElseThrow();
+    }
+
+    double typicalCpu() {
+      return median(cpuSeconds);
+    }
+  }
+
+  /** The commit alone: how many files, and its milliseconds. */
+  record Commit(int files, double millis) {
+    double millisPerThousandFiles() {
+      return millis * 1000 / files;
+    }
+  }
+
+  private final SparkSession spark;
+  private final String dir;
+  private final long rows;
+  private final int partitions;
+  private final int runs;
+
+  TableBenchmark(SparkSession spark, String dir, long rows, int partitions, int runs) {
+    this.spark = spark;
+    this.dir = dir;
+    this.rows = rows;
+    this.partitions = partitions;
+    this.runs = runs;
+  }
+
+  /** The markdown table of both contenders and the commit. */
+  String run() throws IOException {
+    String input = dir + "/input";
+    LOG.info("bench: generating {} w vectors (l=64, n·D=4096) into {}", rows, input);
+    SampleData.write(spark, new SampleData.Spec(rows, 1, 64, 32, 128, 128, 42, 0, partitions),
+        input);
+    Timings parquet = new Timings("job → Parquet directory", new double[runs], new double[runs]);
+    Timings table = new Timings("job → Iceberg table (--mode overwrite)", new double[runs],
+        new double[runs]);
+    for (int run = -1; run < runs; run++) { // run -1 warms both up, untimed
+      time(parquet, run, () -> job(input, null));
+      time(table, run, () -> job(input, new IcebergTarget("bench", Map.of("type", "hadoop",
+          "warehouse", dir + "/warehouse"), "db.W", TableMode.OVERWRITE)));
+    }
+    return table(parquet, table, commit(input));
+  }
+
+  private void time(Timings timings, int run, Runnable job) {
+    long start = System.nanoTime();
+    ProcessCpu cpu = ProcessCpu.now();
+    job.run();
+    double wall = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = ProcessCpu.now().since(cpu).totalSeconds();
+    LOG.info("bench: {}{}: {} s wall, {} s CPU", timings.name(), run < 0 ? " (warm-up)" : "",
+        String.format(Locale.ROOT, "%.1f", wall), String.format(Locale.ROOT, "%.1f", cpuSeconds));
+    if (run >= 0) {
+      timings.wallSeconds()[run] = wall;
+      timings.cpuSeconds()[run] = cpuSeconds;
+    }
+  }
+
+  private RunReport job(String input, IcebergTarget table) {
+    RunSettings settings = new RunSettings(new RunSettings.Paths(List.of(input + "/w"),
+        input + "/configs", Map.of(), table == null ? dir + "/parquet" : null,
+        table == null ? null : dir + "/table-rejects"), ReconcileOptions.defaults(),
+        RunSettings.Output.overwriting(RunSettings.Writer.BULK, OutputCodecs.DEFAULT),
+        RunSettings.BadRows.REJECT, 0);
+    return new ReconcileJob(spark, table == null ? settings : settings.intoTable(table)).run();
+  }
+
+  /** Writes the rows as about {@link #COMMITTED_FILES} files, then times their commit alone. */
+  private Commit commit(String input) throws IOException {
+    IcebergTarget target = new IcebergTarget("bench", Map.of("type", "hadoop", "warehouse",
+        dir + "/warehouse"), "db.Commit", TableMode.APPEND);
+    var hadoop = spark.sparkContext().hadoopConfiguration();
+    try (Reconciliation result = Hypernets.reconcile(spark.read().parquet(input + "/w"),
+        HypernetConfigs.read(spark, input + "/configs", Map.of()), ReconcileOptions.defaults());
+        TableWrite write = result.beginIceberg(target, "commit-" + System.nanoTime(), hadoop)) {
+      result.writeParquet(write, OutputCodecs.DEFAULT, Math.max(1, rows / COMMITTED_FILES),
+          hadoop);
+      long start = System.nanoTime();
+      TableCommit commit = write.commit(Map.of());
+      double millis = (System.nanoTime() - start) / 1e6;
+      LOG.info("bench: committed {} files in {} ms", commit.filesAdded(),
+          String.format(Locale.ROOT, "%.0f", millis));
+      return new Commit(commit.filesAdded(), millis);
+    }
+  }
+
+  static String table(Timings parquet, Timings table, Commit commit) {
+    StringBuilder out = new StringBuilder("| contender | runs | wall s typical (median) | best "
+        + "| CPU s typical | × Parquet wall, typical | × Parquet wall, best |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|\n");
+    for (Timings t : List.of(parquet, table)) {
+      out.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.1f | %.3f | %.3f |%n",
+          t.name(), t.wallSeconds().length, t.typical(), t.best(), t.typicalCpu(),
+          t.typical() / parquet.typical(), t.best() / parquet.best()));
+    }
+    out.append(String.format(Locale.ROOT, "%nThe commit alone: %d files in %.0f ms, %.0f ms per "
+        + "1,000 files.%n", commit.files(), commit.millis(), commit.millisPerThousandFiles()));
+    return out.toString();
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+}
