@@ -14,6 +14,14 @@ Set per deployment (read when the DAG file is parsed):
                  Spark 4, job/v4.2/target/hypernet-job-4.2_2.13-0.1.0-SNAPSHOT-spark.jar;
                  default: the Spark 3.5 jar copied to /opt/hypernet/)
   HYPERNET_DATA  the dataset root, e.g. hdfs:///data/hypernet
+  HYPERNET_TABLE to commit each day's W to an Apache Iceberg table instead (Spark 3.5 jar
+                 only), e.g. db.W in a Hadoop catalog on <data>/warehouse: one atomic
+                 commit per run, --mode overwrite-partitions (the day's configurations
+                 replace their earlier rows, so a retry commits the same rows again);
+                 rejects under <data>/rejects/ds=<ds>/<run id>, named in the snapshot's
+                 summary, and the last-run report at <data>/rejects/_last_run/ds=<ds>.report.json
+  HYPERNET_ICEBERG_JAR  with HYPERNET_TABLE: Iceberg's Spark runtime, which the application
+                 jar leaves out (default /opt/hypernet/iceberg-spark-runtime-3.5_2.12-1.12.0.jar)
 and the Airflow connection "spark_default" (master: yarn, spark://..., k8s://...).
 """
 import os
@@ -24,6 +32,16 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 
 JAR = os.environ.get("HYPERNET_JAR", "/opt/hypernet/hypernet-job-3.5_2.12-0.1.0-SNAPSHOT-spark.jar")
 DATA = os.environ.get("HYPERNET_DATA", "hdfs:///data/hypernet")
+TABLE = os.environ.get("HYPERNET_TABLE")
+ICEBERG_JAR = os.environ.get("HYPERNET_ICEBERG_JAR",
+                             "/opt/hypernet/iceberg-spark-runtime-3.5_2.12-1.12.0.jar")
+
+if TABLE:
+    OUTPUT_ARGS = ["--output-format", "iceberg", "--table", TABLE,
+                   "--warehouse", DATA + "/warehouse",
+                   "--rejects", DATA + "/rejects/ds={{ ds }}", "--mode", "overwrite-partitions"]
+else:
+    OUTPUT_ARGS = ["--output", DATA + "/W/ds={{ ds }}", "--mode", "overwrite"]
 
 # What the job needs on top of the cluster's own spark-defaults.conf (docs/clusters.md, "Our
 # settings go with --conf"): the jvm engine's vector module, and DJL offline at one PyTorch
@@ -41,7 +59,8 @@ JAVA_OPTIONS = ("--add-modules=jdk.incubator.vector -Dai.djl.offline=true "
 #      the same way: fix the input, or rerun with a higher limit once the rejects are understood.
 # Retries are therefore for exit 1. They are safe for every code: with --mode overwrite a retry
 # after a successful publish republishes the same rows (the output is replaced whole, never
-# appended to), and a retry after a failure starts from nothing.
+# appended to), with a table --mode overwrite-partitions replaces the day's configurations
+# again, and a retry after a failure starts from nothing.
 default_args = {
     "owner": "data-engineering",
     "retries": 2,
@@ -63,6 +82,7 @@ with DAG(
         task_id="reconcile",
         conn_id="spark_default",
         application=JAR,
+        jars=ICEBERG_JAR if TABLE else None,
         java_class="io.hypernet.job.HypernetCli",
         name="hypernet-reconcile-{{ ds }}",
         driver_memory="4g",
@@ -74,8 +94,7 @@ with DAG(
             "run",
             "--input", DATA + "/w/ds={{ ds }}",
             "--configs", DATA + "/configs",
-            "--output", DATA + "/W/ds={{ ds }}",
-            "--mode", "overwrite",
+            *OUTPUT_ARGS,
             "--max-reject-fraction", "0.01",
         ],
     )

@@ -1,6 +1,7 @@
 package io.hypernet.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -57,10 +58,7 @@ class AirflowDagIT {
     assumeTrue(pythonInstalled(), "python3 is not installed: the DAG cannot be checked here");
     assertEquals(0, run(List.of("python3", "-m", "py_compile", DAG.toString()), python,
         "compile.log"), Files.readString(dir.resolve("compile.log")));
-    if (run(List.of("python3", "-c", "import jinja2"), python, "jinja2.log") != 0) {
-      assertEquals(0, run(List.of("python3", "-m", "pip", "install", "--quiet", "jinja2"),
-          python, "pip.log"), Files.readString(dir.resolve("pip.log")));
-    }
+    installJinja(python);
 
     Path data = dir.resolve("data");
     CliRunner.Result generated = CliRunner.run("generate", "--rows", "600", "--configs", "2",
@@ -114,6 +112,41 @@ class AirflowDagIT {
           "readers of W/ see the partition and skip the last-run report");
     } finally {
       spark.stop();
+    }
+  }
+
+  /**
+   * With HYPERNET_TABLE the task commits to an Iceberg table: its command carries the table's
+   * options, idempotent overwrite-partitions, per-day rejects and Iceberg's runtime jar. (Run
+   * for real by IcebergTableTest's CLI runs, on the Spark 3.5 build; this line refuses it.)
+   */
+  @Test
+  void theTableVariantCommitsTheDayToAnIcebergTable() throws Exception {
+    Map<String, String> env = Map.of("PYTHONPYCACHEPREFIX", dir.resolve("pycache").toString(),
+        "HYPERNET_DATA", "hdfs:///data/h", "HYPERNET_TABLE", "db.W", "HYPERNET_ICEBERG_JAR",
+        "/opt/iceberg.jar");
+    assumeTrue(pythonInstalled(), "python3 is not installed: the DAG cannot be checked here");
+    installJinja(env);
+    assertEquals(0, run(List.of("python3", SparkHome.JOB.resolve(
+        "src/test/python/render_airflow_dag.py").toString(), DAG.toString(), "reconcile", DS,
+        "yarn"), env, "render.json"), Files.readString(dir.resolve("render.json")));
+    List<String> args = new ArrayList<>();
+    new ObjectMapper().readTree(dir.resolve("render.json").toFile()).get("command")
+        .forEach(arg -> args.add(arg.asText()));
+    String command = String.join(" ", args);
+    assertTrue(command.contains("--jars /opt/iceberg.jar"), command);
+    assertTrue(command.contains("run --input hdfs:///data/h/w/ds=" + DS + " --configs "
+        + "hdfs:///data/h/configs --output-format iceberg --table db.W --warehouse "
+        + "hdfs:///data/h/warehouse --rejects hdfs:///data/h/rejects/ds=" + DS
+        + " --mode overwrite-partitions"), command);
+    assertFalse(command.contains("--output "), command);
+  }
+
+  /** The renderer's one package, from the machine's package index when missing. */
+  private void installJinja(Map<String, String> env) throws Exception {
+    if (run(List.of("python3", "-c", "import jinja2"), env, "jinja2.log") != 0) {
+      assertEquals(0, run(List.of("python3", "-m", "pip", "install", "--quiet", "jinja2"),
+          env, "pip.log"), Files.readString(dir.resolve("pip.log")));
     }
   }
 

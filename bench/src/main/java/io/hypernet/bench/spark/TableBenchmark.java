@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code --suite table}: the job writing a Parquet directory against the same job committing
- * an Iceberg table, on the same rows in one JVM, taken in turn {@code runs} times after one
- * untimed run of each; then the commit alone of about 1,000 files, the part of a table run that
+ * {@code --suite table}: the job writing a new Parquet directory against the same job creating
+ * and committing a new Iceberg table, on the same rows in one JVM, taken in turn {@code runs}
+ * times after one untimed run of each; then the commit alone of about 1,000 files, the part of a table run that
  * grows with its files (a footer read and a manifest entry each).
  */
 final class TableBenchmark {
@@ -76,12 +76,19 @@ final class TableBenchmark {
     SampleData.write(spark, new SampleData.Spec(rows, 1, 64, 32, 128, 128, 42, 0, partitions),
         input);
     Timings parquet = new Timings("job → Parquet directory", new double[runs], new double[runs]);
-    Timings table = new Timings("job → Iceberg table (--mode overwrite)", new double[runs],
+    Timings table = new Timings("job → new Iceberg table (--mode error)", new double[runs],
         new double[runs]);
     for (int run = -1; run < runs; run++) { // run -1 warms both up, untimed
-      time(parquet, run, () -> job(input, null));
-      time(table, run, () -> job(input, new IcebergTarget("bench", Map.of("type", "hadoop",
-          "warehouse", dir + "/warehouse"), "db.W", TableMode.OVERWRITE)));
+      // Each run writes a new directory and a new table (--mode error): an overwrite would
+      // time the deletion of the previous directory against a table that defers it.
+      String output = dir + "/parquet-" + (run + 1);
+      String name = "db.W" + (run + 1);
+      time(parquet, run, () -> job(input, output, null));
+      time(table, run, () -> job(input, null, new IcebergTarget("bench", Map.of("type",
+          "hadoop", "warehouse", dir + "/warehouse"), name, TableMode.ERROR)));
+      if (run + 1 < runs) { // the last run's directory and table stay, to be read
+        removeUntimed(output, dir + "/warehouse/db/W" + (run + 1));
+      }
     }
     return table(parquet, table, commit(input));
   }
@@ -100,10 +107,22 @@ final class TableBenchmark {
     }
   }
 
-  private RunReport job(String input, IcebergTarget table) {
+  /** Keeps the disk bounded: a run's directory and table (a Hadoop catalog's directory). */
+  private void removeUntimed(String... paths) {
+    try {
+      for (String path : paths) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private RunReport job(String input, String output, IcebergTarget table) {
     RunSettings settings = new RunSettings(new RunSettings.Paths(List.of(input + "/w"),
-        input + "/configs", Map.of(), table == null ? dir + "/parquet" : null,
-        table == null ? null : dir + "/table-rejects"), ReconcileOptions.defaults(),
+        input + "/configs", Map.of(), output, table == null ? null : dir + "/table-rejects"),
+        ReconcileOptions.defaults(),
         RunSettings.Output.overwriting(RunSettings.Writer.BULK, OutputCodecs.DEFAULT),
         RunSettings.BadRows.REJECT, 0);
     return new ReconcileJob(spark, table == null ? settings : settings.intoTable(table)).run();

@@ -73,7 +73,7 @@ class BenchCommandTest {
         "--dir", dir.toString(), "--master", "local[2]");
     assertEquals(0, r.exitCode(), r.toString());
     assertTrue(r.out().contains("| job → Parquet directory | 1 | "), r.out());
-    assertTrue(r.out().contains("| job → Iceberg table (--mode overwrite) | 1 | "), r.out());
+    assertTrue(r.out().contains("| job → new Iceberg table (--mode error) | 1 | "), r.out());
     assertTrue(r.out().matches("(?s).*The commit alone: 200 files in \\d+ ms, \\d+ ms per "
         + "1,000 files.*"), r.out());
     SparkSession spark = LocalSpark.start("local[2]", Map.of(
@@ -81,9 +81,9 @@ class BenchCommandTest {
         "spark.sql.catalog.bench.type", "hadoop",
         "spark.sql.catalog.bench.warehouse", dir + "/warehouse"));
     try {
-      assertEquals(0, spark.read().parquet(dir + "/parquet").exceptAll(
-          spark.table("bench.db.W")).count(), "the table holds the directory's rows");
-      assertEquals(200, spark.table("bench.db.W").count());
+      assertEquals(0, spark.read().parquet(dir + "/parquet-1").exceptAll(
+          spark.table("bench.db.W1")).count(), "the table holds the directory's rows");
+      assertEquals(200, spark.table("bench.db.W1").count());
       assertEquals(200, spark.table("bench.db.Commit").count());
     } finally {
       spark.stop();
