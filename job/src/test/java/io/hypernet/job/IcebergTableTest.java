@@ -195,7 +195,7 @@ class IcebergTableTest {
           "SELECT operation FROM " + TABLE + ".snapshots ORDER BY committed_at")
           .collectAsList().stream().map(r -> r.getString(0)).toList());
       filtersReadOnlyTheirFiles(spark, oneConfig, expected);
-      duckDbReadsTheCurrentFiles(spark, expected.size());
+      duckDbAndPyarrowReadTheCurrentFiles(spark, expected.size());
     } finally {
       spark.stop();
     }
@@ -222,12 +222,13 @@ class IcebergTableTest {
     assertTrue(plannedFiles(ofId) < all, "id bounds prune files");
   }
 
-  /** Another engine reads the files the current snapshot names, and nothing else. */
-  private static void duckDbReadsTheCurrentFiles(SparkSession spark, long rows)
+  /** Other engines read the files the current snapshot names, and nothing else. */
+  private static void duckDbAndPyarrowReadTheCurrentFiles(SparkSession spark, long rows)
       throws Exception {
-    List<String> files = spark.sql("SELECT file_path FROM " + TABLE + ".files")
-        .collectAsList().stream().map(r -> "'" + r.getString(0).replace("file:", "") + "'")
-        .toList();
+    List<String> paths = spark.sql("SELECT file_path FROM " + TABLE + ".files")
+        .collectAsList().stream().map(r -> r.getString(0).replace("file:", "")).toList();
+    List<String> files = paths.stream().map(p -> "'" + p + "'").toList();
+    pyarrowReads(paths, rows);
     try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = duckdb.createStatement();
         ResultSet result = statement.executeQuery("SELECT count(*), count(DISTINCT (config_id, "
@@ -236,6 +237,43 @@ class IcebergTableTest {
       assertEquals(rows, result.getLong(1));
       assertEquals(rows, result.getLong(2));
       assertEquals(rows * 4 * 6, result.getLong(3));
+    }
+  }
+
+  /** pyarrow, as a pandas user reads the table's files: every row once, and a filtered read. */
+  private static void pyarrowReads(List<String> paths, long rows) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(python("print()") != null,
+        "python3 is not installed: the pyarrow read cannot run here");
+    if (python("import pyarrow") == null) { // from the machine's package index
+      assertTrue(python("python3", "-m", "pip", "install", "--quiet", "pyarrow") != null,
+          "installing pyarrow failed");
+    }
+    String script = "import sys, pyarrow.parquet as pq, pyarrow.compute as pc\n"
+        + "t = pq.read_table(sys.argv[1:])\n"
+        + "keys = set(zip(t['config_id'].to_pylist(), t['id'].to_pylist()))\n"
+        + "one = pq.read_table(sys.argv[1:], filters=[('id', '=', t['id'][0].as_py())])\n"
+        + "print(t.num_rows, len(keys), one.num_rows, pc.sum(pc.list_value_length(t['W'])))\n";
+    List<String> command = new java.util.ArrayList<>(List.of("python3", "-c", script));
+    command.addAll(paths);
+    String out = python(command.toArray(new String[0]));
+    assertTrue(out != null, "pyarrow could not read the table's files");
+    String[] counts = out.trim().split(" ");
+    assertEquals(rows, Long.parseLong(counts[0]), out);
+    assertEquals(rows, Long.parseLong(counts[1]), out);
+    assertTrue(Long.parseLong(counts[2]) >= 1, "the filtered read finds the id: " + out);
+    assertEquals(rows * 4 * 6, Long.parseLong(counts[3]), out);
+  }
+
+  /** Runs python3 (-c CODE, or the command given); its stdout, or null if it failed. */
+  private static String python(String... command) throws Exception {
+    List<String> args = command.length == 1 ? List.of("python3", "-c", command[0])
+        : List.of(command);
+    try {
+      Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+      String out = new String(process.getInputStream().readAllBytes());
+      return process.waitFor() == 0 ? out : null;
+    } catch (java.io.IOException notFound) {
+      return null;
     }
   }
 
