@@ -1,6 +1,7 @@
 package io.hypernet.table;
 
 import io.hypernet.parquet.FieldIds;
+import io.hypernet.spark.internal.ParquetFooters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -98,7 +99,7 @@ public final class IcebergTables {
       }
       Table table = catalog.loadTable(id);
       checkLayout(name, table, rows, configColumn);
-      return new Write(name, table, null, target.mode(), runId, hadoop);
+      return new Write(name, catalog, table, null, target.mode(), runId, hadoop);
     }
     if (catalog instanceof SupportsNamespaces namespaces
         && !namespaces.namespaceExists(id.namespace())) {
@@ -111,7 +112,7 @@ public final class IcebergTables {
     Transaction create = catalog.buildTable(id, rows)
         .withPartitionSpec(PartitionSpec.builderFor(rows).identity(configColumn).build())
         .createTransaction();
-    return new Write(name, create.table(), create, target.mode(), runId, hadoop);
+    return new Write(name, catalog, create.table(), create, target.mode(), runId, hadoop);
   }
 
   /** Same columns and types as the rows (by name), partitioned by config_id alone. */
@@ -138,6 +139,7 @@ public final class IcebergTables {
   /** One run's files and their commit. */
   private static final class Write implements TableWrite {
     private final String name;
+    private final Catalog catalog;
     private final Table table;
     /** The table's creation, committed with the first rows; null for an existing table. */
     private final Transaction create;
@@ -147,9 +149,10 @@ public final class IcebergTables {
     private final Long startSnapshot;
     private boolean committed;
 
-    Write(String name, Table table, Transaction create, TableMode mode, String runId,
-        Configuration hadoop) {
+    Write(String name, Catalog catalog, Table table, Transaction create, TableMode mode,
+        String runId, Configuration hadoop) {
       this.name = name;
+      this.catalog = catalog;
       this.table = table;
       this.create = create;
       this.mode = mode;
@@ -244,14 +247,8 @@ public final class IcebergTables {
     /** The run's files with their metrics from the footers; a file without rows is dropped. */
     private List<DataFile> dataFiles() throws IOException {
       FileSystem fs = directory.getFileSystem(hadoop);
-      List<FileStatus> parquet = new ArrayList<>();
-      for (FileStatus status : fs.listStatus(directory)) {
-        String file = status.getPath().getName();
-        if (status.isFile() && file.endsWith(".parquet") && !file.startsWith(".")
-            && !file.startsWith("_")) {
-          parquet.add(status);
-        }
-      }
+      // As Spark reads the directory: the lease ('_') and temporaries ('.') are not data.
+      List<FileStatus> parquet = ParquetFooters.dataFiles(fs, fs.getFileStatus(directory));
       ExecutorService readers = Executors.newFixedThreadPool(
           Math.max(1, Math.min(FOOTER_READERS, parquet.size())));
       try {
@@ -400,17 +397,21 @@ public final class IcebergTables {
 
     @Override
     public void close() {
-      if (committed) {
-        return;
-      }
       try {
-        FileSystem fs = directory.getFileSystem(hadoop);
-        if (fs.delete(directory, true)) {
+        if (!committed && directory.getFileSystem(hadoop).delete(directory, true)) {
           LOG.info("removed the uncommitted files of this run, {}", directory);
         }
       } catch (IOException e) {
         throw new UncheckedIOException("could not remove the uncommitted files under "
             + directory, e);
+      } finally {
+        if (catalog instanceof java.io.Closeable closeable) { // its FileIO, its clients
+          try {
+            closeable.close();
+          } catch (IOException e) {
+            LOG.debug("closing the catalog of {}: {}", name, e.toString());
+          }
+        }
       }
     }
   }
