@@ -11,6 +11,7 @@ import io.hypernet.job.run.RunSettings;
 import io.hypernet.spark.ConfigGrouping;
 import io.hypernet.spark.ReconcileOptions;
 import io.hypernet.text.BoundedText;
+import io.hypernet.table.DeltaTarget;
 import io.hypernet.table.IcebergTarget;
 import io.hypernet.table.TableMode;
 import java.util.ArrayList;
@@ -54,13 +55,16 @@ final class RunCommand implements Callable<Integer> {
           + "required with --output-format parquet.")
   String output;
 
-  @Option(names = "--output-format", defaultValue = "parquet", paramLabel = "parquet|iceberg",
+  @Option(names = "--output-format", defaultValue = "parquet",
+      paramLabel = "parquet|iceberg|delta",
       description = {"parquet: a Parquet directory, --output (default); iceberg: an Iceberg",
-          "table, --table, partitioned by config_id, one commit per run (Spark 3.5 build)."})
+          "table (Spark 3.5 build), delta: a Delta Lake table, each --table, partitioned by",
+          "config_id, one commit per run."})
   OutputFormat outputFormat;
 
-  @Option(names = "--table", paramLabel = "NAMESPACE.TABLE",
-      description = "The Iceberg table, e.g. db.W, in --catalog; created if missing.")
+  @Option(names = "--table", paramLabel = "NAMESPACE.TABLE|LOCATION",
+      description = {"The table, created if missing: Iceberg's name in --catalog, e.g. db.W;",
+          "a Delta table's location, e.g. hdfs://nn/tables/W or s3a://bucket/W."})
   String table;
 
   @Option(names = "--catalog", defaultValue = "hypernet", paramLabel = "NAME",
@@ -77,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--rejects", paramLabel = "PATH",
       description = "Rejected rows (input columns + reason). Default: <output>/_rejects; "
           + "inside the output only under a name starting with '_'. Required with a table: "
-          + "each run's rejects go to PATH/<run id>, named in the table's snapshot summary.")
+          + "each run's rejects go to PATH/<run id>, named in the table's commit summary.")
   String rejects;
 
   @Option(names = "--master", paramLabel = "URL",
@@ -161,12 +165,14 @@ final class RunCommand implements Callable<Integer> {
       spark = SparkSessions.start("hypernet run", master, sparkSettings());
       if (outputFormat == OutputFormat.ICEBERG) {
         settings = settings.intoTable(icebergTarget(spark));
+      } else if (outputFormat == OutputFormat.DELTA) {
+        settings = settings.intoTable(new DeltaTarget(table, mode.table()));
       }
       RunReport report = new ReconcileJob(spark, settings).run();
       LastRunReport.write(spark.sparkContext().hadoopConfiguration(), reportAnchor(),
           report.toJson());
       spec.commandLine().getOut().println("hypernet run " + report.summary(
-          outputFormat == OutputFormat.ICEBERG ? report.rejects() : report.output()));
+          outputFormat == OutputFormat.PARQUET ? report.output() : report.rejects()));
       return 0;
     } catch (RuntimeException e) {
       // Named before it is recorded, so that the last-run report carries the plain line too.
@@ -248,12 +254,12 @@ final class RunCommand implements Callable<Integer> {
   private void checkDestination() {
     if (outputFormat == OutputFormat.PARQUET) {
       if (output == null) {
-        throw JobFailure.invalidInput("--output is required (or --output-format iceberg "
-            + "with --table)");
+        throw JobFailure.invalidInput("--output is required (or --output-format iceberg or "
+            + "delta with --table)");
       }
       if (table != null || warehouse != null) {
         throw JobFailure.invalidInput((table != null ? "--table" : "--warehouse")
-            + " applies to --output-format iceberg");
+            + " applies to --output-format iceberg" + (table != null ? " or delta" : ""));
       }
       if (mode.directory() == null) {
         throw JobFailure.invalidInput("--mode " + mode.label() + " applies to a table; an "
@@ -261,17 +267,26 @@ final class RunCommand implements Callable<Integer> {
       }
       return;
     }
+    String format = outputFormat.name().toLowerCase(Locale.ROOT);
     if (output != null) {
-      throw JobFailure.invalidInput("--output names a directory; with --output-format iceberg "
-          + "the rows go to --table");
+      throw JobFailure.invalidInput("--output names a directory; with --output-format "
+          + format + " the rows go to --table");
     }
     if (table == null || rejects == null) {
-      throw JobFailure.invalidInput("--output-format iceberg needs --table NAMESPACE.TABLE and "
+      throw JobFailure.invalidInput("--output-format " + format + " needs --table "
+          + (outputFormat == OutputFormat.DELTA ? "LOCATION" : "NAMESPACE.TABLE") + " and "
           + "--rejects PATH (a directory for each run's rejected rows)");
     }
     if (writer != RunSettings.Writer.BULK) {
       throw JobFailure.invalidInput("--writer spark writes directories only; a table is "
           + "written by the bulk writer");
+    }
+    if (outputFormat == OutputFormat.DELTA) {
+      if (warehouse != null) {
+        throw JobFailure.invalidInput("--warehouse sets up an Iceberg catalog; a Delta table is "
+            + "named by its location alone, --table LOCATION");
+      }
+      return;
     }
     try {
       new IcebergTarget(catalog, Map.of(), table, mode.table());
@@ -306,7 +321,7 @@ final class RunCommand implements Callable<Integer> {
   enum BadRowPolicy { REJECT, FAIL }
 
   /** {@code --output-format}. */
-  enum OutputFormat { PARQUET, ICEBERG }
+  enum OutputFormat { PARQUET, ICEBERG, DELTA }
 
   /** {@code --mode}: a directory's modes are a table's first two. */
   enum WriteMode {

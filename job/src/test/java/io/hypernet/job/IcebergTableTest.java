@@ -1,5 +1,7 @@
 package io.hypernet.job;
 
+import static io.hypernet.job.TableReaders.local;
+import static io.hypernet.job.TableReaders.rows;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,14 +22,9 @@ import io.hypernet.table.TableWrite;
 import io.hypernet.testing.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
@@ -76,22 +73,6 @@ class IcebergTableTest {
         "spark.sql.catalog.hypernet", "org.apache.iceberg.spark.SparkCatalog",
         "spark.sql.catalog.hypernet.type", "hadoop",
         "spark.sql.catalog.hypernet.warehouse", warehouse));
-  }
-
-  /** config_id/id → W's values, as a comparable text. */
-  private static Map<String, String> rows(Dataset<Row> rows) {
-    Map<String, String> byKey = new TreeMap<>();
-    for (Row row : rows.select("config_id", "id", "n", "D", "W").collectAsList()) {
-      String previous = byKey.put(row.getString(0) + "/" + row.getLong(1),
-          row.getInt(2) + "x" + row.getInt(3) + row.getList(4));
-      assertEquals(null, previous, "key " + row.getString(0) + "/" + row.getLong(1) + " twice");
-    }
-    return byKey;
-  }
-
-  /** A path of the local filesystem, as Hadoop or Iceberg name it (file:/... or /...). */
-  private static Path local(String path) {
-    return Path.of(path.replaceFirst("^file:", ""));
   }
 
   /**
@@ -195,7 +176,8 @@ class IcebergTableTest {
           "SELECT operation FROM " + TABLE + ".snapshots ORDER BY committed_at")
           .collectAsList().stream().map(r -> r.getString(0)).toList());
       filtersReadOnlyTheirFiles(spark, oneConfig, expected);
-      duckDbAndPyarrowReadTheCurrentFiles(spark, expected.size());
+      TableReaders.duckDbAndPyarrowRead(spark.sql("SELECT file_path FROM " + TABLE + ".files")
+          .collectAsList().stream().map(r -> r.getString(0)).toList(), expected.size(), 4 * 6);
     } finally {
       spark.stop();
     }
@@ -222,61 +204,6 @@ class IcebergTableTest {
     assertTrue(plannedFiles(ofId) < all, "id bounds prune files");
   }
 
-  /** Other engines read the files the current snapshot names, and nothing else. */
-  private static void duckDbAndPyarrowReadTheCurrentFiles(SparkSession spark, long rows)
-      throws Exception {
-    List<String> paths = spark.sql("SELECT file_path FROM " + TABLE + ".files")
-        .collectAsList().stream().map(r -> r.getString(0).replace("file:", "")).toList();
-    List<String> files = paths.stream().map(p -> "'" + p + "'").toList();
-    pyarrowReads(paths, rows);
-    try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
-        Statement statement = duckdb.createStatement();
-        ResultSet result = statement.executeQuery("SELECT count(*), count(DISTINCT (config_id, "
-            + "id)), sum(len(W)) FROM read_parquet([" + String.join(", ", files) + "])")) {
-      assertTrue(result.next());
-      assertEquals(rows, result.getLong(1));
-      assertEquals(rows, result.getLong(2));
-      assertEquals(rows * 4 * 6, result.getLong(3));
-    }
-  }
-
-  /** pyarrow, as a pandas user reads the table's files: every row once, and a filtered read. */
-  private static void pyarrowReads(List<String> paths, long rows) throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(python("print()") != null,
-        "python3 is not installed: the pyarrow read cannot run here");
-    if (python("import pyarrow") == null) { // from the machine's package index
-      assertTrue(python("python3", "-m", "pip", "install", "--quiet", "pyarrow") != null,
-          "installing pyarrow failed");
-    }
-    String script = "import sys, pyarrow.parquet as pq, pyarrow.compute as pc\n"
-        + "t = pq.read_table(sys.argv[1:])\n"
-        + "keys = set(zip(t['config_id'].to_pylist(), t['id'].to_pylist()))\n"
-        + "one = pq.read_table(sys.argv[1:], filters=[('id', '=', t['id'][0].as_py())])\n"
-        + "print(t.num_rows, len(keys), one.num_rows, pc.sum(pc.list_value_length(t['W'])))\n";
-    List<String> command = new java.util.ArrayList<>(List.of("python3", "-c", script));
-    command.addAll(paths);
-    String out = python(command.toArray(new String[0]));
-    assertTrue(out != null, "pyarrow could not read the table's files");
-    String[] counts = out.trim().split(" ");
-    assertEquals(rows, Long.parseLong(counts[0]), out);
-    assertEquals(rows, Long.parseLong(counts[1]), out);
-    assertTrue(Long.parseLong(counts[2]) >= 1, "the filtered read finds the id: " + out);
-    assertEquals(rows * 4 * 6, Long.parseLong(counts[3]), out);
-  }
-
-  /** Runs python3 (-c CODE, or the command given); its stdout, or null if it failed. */
-  private static String python(String... command) throws Exception {
-    List<String> args = command.length == 1 ? List.of("python3", "-c", command[0])
-        : List.of(command);
-    try {
-      Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
-      String out = new String(process.getInputStream().readAllBytes());
-      return process.waitFor() == 0 ? out : null;
-    } catch (java.io.IOException notFound) {
-      return null;
-    }
-  }
-
   @Tag("on-3.5")
   @Test
   void aConflictingOrFailedWriteCommitsNothingAndLeavesNoFiles() throws Exception {
@@ -290,14 +217,14 @@ class IcebergTableTest {
       ReconcileOptions options = ReconcileOptions.defaults().withEngine(
           io.hypernet.engine.EngineKind.JVM);
       try (Reconciliation result = Hypernets.reconcile(input, configs, options)) {
-        TableCommit first = result.writeIceberg(target, OutputCodecs.DEFAULT, 0,
+        TableCommit first = result.writeTable(target, OutputCodecs.DEFAULT, 0,
             spark.sparkContext().hadoopConfiguration());
         assertEquals(ROWS - BAD_ROWS, first.rowsAdded());
 
         // Two runs replace the same configurations: the second to commit must not win blindly.
         var hadoop = spark.sparkContext().hadoopConfiguration();
-        try (TableWrite one = result.beginIceberg(target, "one", hadoop);
-            TableWrite two = result.beginIceberg(target, "two", hadoop)) {
+        try (TableWrite one = result.beginTable(target, "one", hadoop);
+            TableWrite two = result.beginTable(target, "two", hadoop)) {
           result.writeParquet(one, OutputCodecs.DEFAULT, 0, hadoop);
           result.writeParquet(two, OutputCodecs.DEFAULT, 0, hadoop);
           one.commit(Map.of());

@@ -53,7 +53,9 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
   private final SerializableConfiguration hadoop;
   private final String sparkSchemaJson;
   private long maxRowsPerFile;
-  /** Set for a table's files: one configuration per file, columns carrying these ids. */
+  /** A table's files: one configuration per file (its partition). */
+  private boolean tableFiles;
+  /** The ids a table's columns carry; null where the format maps columns by name. */
   private FieldIds tableFieldIds;
 
   MatrixParquetSink(HypernetCatalog catalog, ReconcileOptions options, DataType idType,
@@ -79,9 +81,10 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
 
   /**
    * Writes a table's data files: a file holds one configuration (the table's partition), and
-   * the columns carry the table's field ids.
+   * the columns carry the table's field ids, if it has any (Iceberg's; Delta maps by name).
    */
   MatrixParquetSink forTable(FieldIds fieldIds) {
+    this.tableFiles = true;
     this.tableFieldIds = fieldIds;
     return this;
   }
@@ -159,7 +162,7 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
 
     private void writeBatch() throws IOException {
       byte[] configId = reconciler.batchConfigId().getBytes();
-      if (writer != null && tableFieldIds != null && !Arrays.equals(configId, fileConfigId)) {
+      if (writer != null && tableFiles && !Arrays.equals(configId, fileConfigId)) {
         roll();
       }
       fileConfigId = configId;
@@ -313,7 +316,7 @@ final class MatrixParquetSink implements FlatMapFunction<Iterator<InternalRow>, 
         fs.delete(file.getPath(), false);
       }
     }
-    if (tableFieldIds == null) {
+    if (!tableFiles) {
       fs.create(new Path(path, "_SUCCESS"), true).close();
     }
   }

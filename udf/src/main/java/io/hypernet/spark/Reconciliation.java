@@ -4,9 +4,12 @@ import io.hypernet.config.InvalidConfig;
 import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.spark.internal.InternalFrames;
 import io.hypernet.spark.internal.WriteAttempts;
+import io.hypernet.table.DeltaTables;
+import io.hypernet.table.DeltaTarget;
 import io.hypernet.table.IcebergTables;
 import io.hypernet.table.IcebergTarget;
 import io.hypernet.table.TableCommit;
+import io.hypernet.table.TableTarget;
 import io.hypernet.table.TableWrite;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * The lazily evaluated results of a reconciliation; every input row lands in exactly one of the
  * reconciled rows or the rejected rows. The reconciled rows can be consumed as a Dataset (any
  * Spark sink) or written by the bulk writer: to a directory ({@link #writeParquet}) or an
- * Iceberg table ({@link #writeIceberg}).
+ * Iceberg or Delta table ({@link #writeTable}).
  *
  * <p>Lifetime: the datasets read the hypernets' recipes from a broadcast that {@link #close}
  * destroys. Close it after the last action on them (try-with-resources around the writes); an
@@ -113,15 +116,18 @@ public final class Reconciliation implements AutoCloseable {
   }
 
   /**
-   * Starts a write into an Iceberg table (created if missing, checked if not) before any row is
-   * computed; see {@link #writeParquet(TableWrite, OutputCodecs, long, Configuration)}.
+   * Starts a write into an Iceberg or Delta table (created if missing, checked if not) before
+   * any row is computed; see {@link #writeParquet(TableWrite, OutputCodecs, long, Configuration)}.
    *
    * @param runId names this run's data directory in the table
    * @throws IllegalArgumentException when the table or the mode refuses the write
-   * @throws UnsupportedOperationException on a Spark line without an Iceberg runtime (4.2)
+   * @throws UnsupportedOperationException for Iceberg on a Spark line without an Iceberg runtime
+   *     (4.2)
    */
-  public TableWrite beginIceberg(IcebergTarget target, String runId, Configuration hadoop) {
-    return IcebergTables.begin(target, reconciled.schema(), runId, hadoop);
+  public TableWrite beginTable(TableTarget target, String runId, Configuration hadoop) {
+    return target instanceof DeltaTarget delta
+        ? DeltaTables.begin(delta, reconciled.schema(), runId, hadoop)
+        : IcebergTables.begin((IcebergTarget) target, reconciled.schema(), runId, hadoop);
   }
 
   /**
@@ -137,15 +143,15 @@ public final class Reconciliation implements AutoCloseable {
   }
 
   /**
-   * Computes, writes and commits the reconciled rows into an Iceberg table in one snapshot
-   * whose summary carries {@code hypernet.rows-written}; on a failure nothing is committed and
-   * the run's files are removed.
+   * Computes, writes and commits the reconciled rows into an Iceberg or Delta table in one
+   * commit (snapshot, version) whose summary carries {@code hypernet.run-id} and {@code
+   * hypernet.rows-written}; on a failure nothing is committed and the run's files are removed.
    */
-  public TableCommit writeIceberg(IcebergTarget target, OutputCodecs codecs, long maxRowsPerFile,
+  public TableCommit writeTable(TableTarget target, OutputCodecs codecs, long maxRowsPerFile,
       Configuration hadoop) throws IOException {
     String runId = spark.sparkContext().applicationId() + "-"
         + UUID.randomUUID().toString().substring(0, 8);
-    try (TableWrite table = beginIceberg(target, runId, hadoop)) {
+    try (TableWrite table = beginTable(target, runId, hadoop)) {
       WrittenRows written = writeParquet(table, codecs, maxRowsPerFile, hadoop);
       return table.commit(Map.of("hypernet.run-id", runId,
           "hypernet.rows-written", Long.toString(written.total())));
@@ -158,9 +164,17 @@ public final class Reconciliation implements AutoCloseable {
     WriteAttempts attempts = new WriteAttempts();
     spark.sparkContext().addSparkListener(attempts);
     try {
-      WrittenRows written = attempts.run(spark.sparkContext(), () -> WrittenRows.count(
-          InternalFrames.of(spark, keys, keySchema), keySchema.fieldNames()[0],
-          keySchema.fieldNames()[1]));
+      WrittenRows written;
+      try {
+        written = attempts.run(spark.sparkContext(), () -> WrittenRows.count(
+            InternalFrames.of(spark, keys, keySchema), keySchema.fieldNames()[0],
+            keySchema.fieldNames()[1]));
+      } catch (RuntimeException e) {
+        // A failed job's other tasks may still be writing: let them end before the caller
+        // removes the files, or one could write into a directory already removed.
+        attempts.awaitStartedAttempts(ATTEMPTS_END_MILLIS);
+        throw e;
+      }
       int stillRunning = attempts.awaitEnd(ATTEMPTS_END_MILLIS);
       if (stillRunning != 0) {
         LOG.warn("{} attempt(s) of the write to {} still running after {} ms; tidying anyway",

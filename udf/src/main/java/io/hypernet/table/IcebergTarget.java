@@ -14,13 +14,18 @@ import scala.Tuple2;
  *     prefix, e.g. {@code type=hadoop, warehouse=hdfs://nn/warehouse}
  */
 public record IcebergTarget(String catalog, Map<String, String> catalogProperties, String table,
-    TableMode mode) {
+    TableMode mode) implements TableTarget {
   public IcebergTarget {
     catalogProperties = Map.copyOf(catalogProperties);
     if (!table.matches("[^.\\s]+(\\.[^.\\s]+)+")) {
       throw new IllegalArgumentException("table " + table + " must be named namespace.table, "
           + "e.g. db.W");
     }
+  }
+
+  @Override
+  public String format() {
+    return "iceberg";
   }
 
   /** The catalog configured in {@code conf} as {@code spark.sql.catalog.<catalog>.*}. */

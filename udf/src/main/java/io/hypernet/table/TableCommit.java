@@ -1,4 +1,7 @@
 package io.hypernet.table;
 
-/** What a commit made: the snapshot, and the files and rows it added. */
-public record TableCommit(String table, long snapshotId, int filesAdded, long rowsAdded) {}
+/**
+ * What a commit made: the table's new snapshot (Iceberg's snapshot id, Delta's version), and the
+ * files and rows it added.
+ */
+public record TableCommit(String table, long commitId, int filesAdded, long rowsAdded) {}

@@ -19,6 +19,7 @@ public interface TableWrite extends AutoCloseable {
   /** Where this run's data files go: inside the table's location, named by the run. */
   String dataDirectory();
 
+  /** The ids the table's columns carry in its files; null where columns map by name (Delta). */
   FieldIds fieldIds();
 
   /**

@@ -135,7 +135,7 @@ final class TableBenchmark {
     var hadoop = spark.sparkContext().hadoopConfiguration();
     try (Reconciliation result = Hypernets.reconcile(spark.read().parquet(input + "/w"),
         HypernetConfigs.read(spark, input + "/configs", Map.of()), ReconcileOptions.defaults());
-        TableWrite write = result.beginIceberg(target, "commit-" + System.nanoTime(), hadoop)) {
+        TableWrite write = result.beginTable(target, "commit-" + System.nanoTime(), hadoop)) {
       result.writeParquet(write, OutputCodecs.DEFAULT, Math.max(1, rows / COMMITTED_FILES),
           hadoop);
       long start = System.nanoTime();

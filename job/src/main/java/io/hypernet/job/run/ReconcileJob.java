@@ -21,6 +21,7 @@ import io.hypernet.spark.internal.TestHooks;
 import io.hypernet.table.IcebergTarget;
 import io.hypernet.table.TableCommit;
 import io.hypernet.table.TableConflictException;
+import io.hypernet.table.TableTarget;
 import io.hypernet.table.TableWrite;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -101,7 +102,7 @@ public final class ReconcileJob {
    * every snapshot's rejects exist. A commit that fails takes the rejects back.
    */
   private RunReport runIntoTable(Configuration hadoop, String runId, long start) {
-    IcebergTarget target = settings.output().table();
+    TableTarget target = settings.output().table();
     String rejectsPath = paths.rejects() + "/" + runId;
     new PathGuard(hadoop).check(paths.inputs(), paths.configs(), rejectsPath, null);
     // A new directory per run: a table's earlier runs keep their rejects.
@@ -122,8 +123,8 @@ public final class ReconcileJob {
         throw e;
       }
       TestHooks.afterPublishStep("table-commit");
-      LOG.info("committed snapshot {} of {}; rejects in {}", commit.snapshotId(),
-          commit.table(), rejectsOut.target());
+      LOG.info("committed {} {} of {}; rejects in {}", target.format().equals("delta")
+          ? "version" : "snapshot", commit.commitId(), commit.table(), rejectsOut.target());
       return report;
     } catch (IOException e) {
       throw new JobFailure(1, "writing table " + target.table() + " failed: " + e.getMessage(),
@@ -248,19 +249,19 @@ public final class ReconcileJob {
   }
 
   /**
-   * An Iceberg table: this run's data files, committed as one snapshot once accounted. The run
+   * An Iceberg or Delta table: this run's data files, committed as one snapshot once accounted. The run
    * holds a lease in its data directory, so that the next run into the table removes the files
    * of one killed before its commit, and only those.
    */
   private final class TableRun implements Destination, AutoCloseable {
     private static final String LEASE = "_hypernet.lease";
-    private final IcebergTarget target;
+    private final TableTarget target;
     private final String runId;
     private final Configuration hadoop;
     private TableWrite write;
     private RunLease lease;
 
-    TableRun(IcebergTarget target, String runId, Configuration hadoop) {
+    TableRun(TableTarget target, String runId, Configuration hadoop) {
       this.target = target;
       this.runId = runId;
       this.hadoop = hadoop;
@@ -268,13 +269,17 @@ public final class ReconcileJob {
 
     @Override
     public String target() {
-      return write == null ? target.catalog() + "." + target.table() : write.name();
+      if (write != null) {
+        return write.name();
+      }
+      return target instanceof IcebergTarget iceberg ? iceberg.catalog() + "." + iceberg.table()
+          : target.table();
     }
 
     @Override
     public void begin(Reconciliation result) {
       try {
-        write = result.beginIceberg(target, runId, hadoop);
+        write = result.beginTable(target, runId, hadoop);
       } catch (IllegalArgumentException | UnsupportedOperationException e) {
         throw new JobFailure(JobFailure.INVALID_INPUT, e.getMessage(), e);
       }

@@ -3,7 +3,7 @@ package io.hypernet.job.run;
 import io.hypernet.parquet.OutputCodecs;
 import io.hypernet.job.io.OutputPublisher;
 import io.hypernet.spark.ReconcileOptions;
-import io.hypernet.table.IcebergTarget;
+import io.hypernet.table.TableTarget;
 import java.util.List;
 import java.util.Map;
 
@@ -44,11 +44,11 @@ public record RunSettings(Paths paths, ReconcileOptions options, Output output, 
    *     Spark's writer has one codec for every column, the keys' (the rejects use Spark's default)
    * @param maxRowsPerFile each output file holds at most this many rows; 0: no limit (one file
    *     per partition)
-   * @param table the Iceberg table to commit the rows to, with its own mode; null: the rows go
+   * @param table the Iceberg or Delta table to commit the rows to, with its own mode; null: the rows go
    *     to the {@link Paths#output()} directory, published as {@code mode} says
    */
   public record Output(OutputPublisher.Mode mode, Writer writer, OutputCodecs compression,
-      long maxRowsPerFile, IcebergTarget table) {
+      long maxRowsPerFile, TableTarget table) {
     /** 1 GiB files at the default sizes (n·D = 4096 floats: 16 KiB of W per row). */
     public static final long DEFAULT_MAX_ROWS_PER_FILE = 65_536;
 
@@ -72,7 +72,7 @@ public record RunSettings(Paths paths, ReconcileOptions options, Output output, 
   }
 
   /** The same run, committing its rows to {@code table} instead of a directory. */
-  public RunSettings intoTable(IcebergTarget table) {
+  public RunSettings intoTable(TableTarget table) {
     Output into = new Output(output.mode(), output.writer(), output.compression(),
         output.maxRowsPerFile(), table);
     return new RunSettings(paths, options, into, badRows, maxWeightsBytes);

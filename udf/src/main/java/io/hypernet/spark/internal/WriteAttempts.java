@@ -85,4 +85,16 @@ public final class WriteAttempts extends SparkListener {
     }
     return executionEnded ? running.size() : -1;
   }
+
+  /**
+   * After a failed write: waits until the attempts seen starting have ended (the failure
+   * cancels them), at most {@code timeoutMillis}.
+   */
+  public synchronized void awaitStartedAttempts(long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    for (long left = timeoutMillis; left > 0 && !running.isEmpty();
+        left = deadline - System.currentTimeMillis()) {
+      wait(left);
+    }
+  }
 }

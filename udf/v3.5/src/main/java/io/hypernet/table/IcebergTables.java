@@ -69,10 +69,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IcebergTables {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergTables.class);
-  /** Footers read at once when committing; each is one small read, latency-bound on S3. */
-  private static final int FOOTER_READERS = 16;
-  /** A run's data directory is this and its run id. */
-  private static final String RUN_PREFIX = "hypernet-";
 
   private IcebergTables() {}
 
@@ -159,7 +155,7 @@ public final class IcebergTables {
       this.hadoop = hadoop;
       String data = table.properties().getOrDefault(TableProperties.WRITE_DATA_LOCATION,
           table.location() + "/data");
-      this.directory = new Path(data, RUN_PREFIX + runId);
+      this.directory = new Path(data, RunFiles.RUN_PREFIX + runId);
       this.startSnapshot = table.currentSnapshot() == null ? null
           : table.currentSnapshot().snapshotId();
     }
@@ -246,53 +242,22 @@ public final class IcebergTables {
 
     /** The run's files with their metrics from the footers; a file without rows is dropped. */
     private List<DataFile> dataFiles() throws IOException {
-      FileSystem fs = directory.getFileSystem(hadoop);
-      // As Spark reads the directory: the lease ('_') and temporaries ('.') are not data.
-      List<FileStatus> parquet = ParquetFooters.dataFiles(fs, fs.getFileStatus(directory));
-      ExecutorService readers = Executors.newFixedThreadPool(
-          Math.max(1, Math.min(FOOTER_READERS, parquet.size())));
-      try {
-        List<Future<DataFile>> pending = new ArrayList<>();
-        for (FileStatus status : parquet) {
-          pending.add(readers.submit(() -> dataFile(fs, status)));
-        }
-        List<DataFile> files = new ArrayList<>();
-        for (Future<DataFile> file : pending) {
-          DataFile dataFile = file.get();
-          if (dataFile != null) {
-            files.add(dataFile);
-          }
-        }
-        return files;
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof IOException io ? io
-            : new IOException("reading the footers under " + directory + ": " + e.getCause(),
-                e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted reading the footers under " + directory, e);
-      } finally {
-        readers.shutdownNow();
+      List<DataFile> files = new ArrayList<>();
+      for (RunFiles.Footer footer : RunFiles.footers(directory.getFileSystem(hadoop), directory,
+          hadoop)) {
+        files.add(dataFile(footer.status(), footer.metadata(), footer.rows()));
       }
+      return files;
     }
 
     /**
-     * The file's entry, its metrics taken from its footer by the Parquet reader Spark ships
-     * (Iceberg's own footer metrics took ten times as long per file). Every column gets sizes
-     * and counts; the key columns also bounds, whole (config_id's is the file's partition); W's
-     * elements none, as Iceberg keeps none for a list.
+     * The file's entry, its metrics taken from its footer by our code (Iceberg's own footer
+     * metrics took ten times as long per file). Every column gets sizes and counts; the key
+     * columns also bounds, whole (config_id's is the file's partition); W's elements none, as
+     * Iceberg keeps none for a list.
      */
-    private DataFile dataFile(FileSystem fs, FileStatus status) throws IOException {
-      ParquetMetadata footer;
-      try (ParquetFileReader reader = ParquetFileReader.open(
-          org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(status, hadoop))) {
-        footer = reader.getFooter();
-      }
-      long rows = footer.getBlocks().stream().mapToLong(BlockMetaData::getRowCount).sum();
-      if (rows == 0) {
-        fs.delete(status.getPath(), false); // the schema-only file of an empty partition
-        return null;
-      }
+    private DataFile dataFile(FileStatus status, ParquetMetadata footer, long rows)
+        throws IOException {
       MessageType parquetSchema = footer.getFileMetaData().getSchema();
       Map<Integer, Long> sizes = new HashMap<>();
       Map<Integer, Long> values = new HashMap<>();
@@ -324,13 +289,8 @@ public final class IcebergTables {
           upper.put(id, Conversions.toByteBuffer(type, icebergValue(type, stats.genericGetMax())));
         }
       });
-      Statistics<?> config = bounds.get(table.schema().columns().get(1).fieldId());
-      if (config == null || !config.hasNonNullValue()
-          || !config.genericGetMin().equals(config.genericGetMax())) {
-        throw new IOException(status.getPath() + " holds more than one configuration; "
-            + "a table's file holds one");
-      }
-      String configId = ((Binary) config.genericGetMin()).toStringUsingUTF8();
+      String configId = RunFiles.onlyConfig(status.getPath(),
+          bounds.get(table.schema().columns().get(1).fieldId()));
       return DataFiles.builder(table.spec()).withPath(status.getPath().toString())
           .withFormat(FileFormat.PARQUET).withFileSizeInBytes(status.getLen())
           .withMetrics(new Metrics(rows, sizes, values, nulls, null, lower, upper))
@@ -339,33 +299,8 @@ public final class IcebergTables {
 
     @Override
     public List<String> removeAbandoned(Predicate<String> runGone) throws IOException {
-      FileSystem fs = directory.getFileSystem(hadoop);
-      Path data = directory.getParent();
-      if (!fs.exists(data)) {
-        return List.of();
-      }
-      List<Path> candidates = new ArrayList<>();
-      for (FileStatus status : fs.listStatus(data)) {
-        Path run = status.getPath();
-        if (status.isDirectory() && run.getName().startsWith(RUN_PREFIX)
-            && !run.getName().equals(directory.getName()) && runGone.test(run.toString())) {
-          candidates.add(run);
-        }
-      }
-      if (candidates.isEmpty()) {
-        return List.of();
-      }
-      // Read after the runs were seen gone: a run commits before it ends.
-      Set<String> referenced = referencedRunDirectories();
-      List<String> removed = new ArrayList<>();
-      for (Path run : candidates) {
-        if (!referenced.contains(run.getName()) && fs.delete(run, true)) {
-          LOG.info("removed {}, the files of an earlier run into {} that never committed", run,
-              name);
-          removed.add(run.toString());
-        }
-      }
-      return removed;
+      return RunFiles.removeAbandoned(directory.getFileSystem(hadoop), directory, runGone,
+          this::referencedRunDirectories, name);
     }
 
     /** The run directories named by any snapshot: in its summary or by its live files. */
@@ -379,7 +314,7 @@ public final class IcebergTables {
       for (Snapshot snapshot : table.snapshots()) {
         String runId = snapshot.summary().get("hypernet.run-id");
         if (runId != null) {
-          runs.add(RUN_PREFIX + runId);
+          runs.add(RunFiles.RUN_PREFIX + runId);
         }
         for (ManifestFile manifest : snapshot.dataManifests(table.io())) {
           if (manifests.add(manifest.path())) {
@@ -398,12 +333,9 @@ public final class IcebergTables {
     @Override
     public void close() {
       try {
-        if (!committed && directory.getFileSystem(hadoop).delete(directory, true)) {
-          LOG.info("removed the uncommitted files of this run, {}", directory);
+        if (!committed) {
+          RunFiles.removeUncommitted(directory, hadoop);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not remove the uncommitted files under "
-            + directory, e);
       } finally {
         if (catalog instanceof java.io.Closeable closeable) { // its FileIO, its clients
           try {
