@@ -243,14 +243,15 @@ class HdfsIT {
   }
 
   /**
-   * An Iceberg table on HDFS, its driver halted before and right after its commit: the table is
-   * at the old or the new snapshot, each snapshot's rejects exist, and the next run removes the
-   * files of the run that never committed.
+   * An Iceberg table on HDFS, its driver halted right after its commit: the table is at the new
+   * snapshot, each snapshot's rejects exist, and the next run keeps the halted run's files
+   * (S3StorageIT halts one before its commit, whose files the next run removes).
    */
   @Test
   @Order(4)
   @Tag("on-3.5") // Iceberg has no Spark 4.2 runtime
-  void aTableOnHdfsIsAtItsOldOrNewSnapshotWhereverItsDriverHalts() throws Exception {
+  void anIcebergTableOnHdfsIsAtItsNewSnapshotWhenItsDriverHaltsAfterTheCommit()
+      throws Exception {
     String warehouse = cluster.hdfs("/hdfs-table/warehouse");
     String[] append = {"run", "--input", in + "/w", "--configs", in + "/configs",
         "--output-format", "iceberg", "--table", "db.W", "--warehouse", warehouse, "--rejects",
@@ -260,12 +261,6 @@ class HdfsIT {
     CliRunner.Result created = CliRunner.run(append);
     assertEquals(0, created.exitCode(), created.toString());
 
-    Launcher.Outcome beforeCommit = Launcher.run(
-        Map.of("HYPERNET_JAVA_OPTS", "-Dhypernet.test.halt-at=table-files"), append);
-    assertEquals(137, beforeCommit.exitCode(), beforeCommit.output());
-    assertEquals(2, runDirectories(warehouse).size(), "the halted run's files are left");
-    assertTable(warehouse, 1, rows);
-
     Launcher.Outcome afterCommit = Launcher.run(
         Map.of("HYPERNET_JAVA_OPTS", "-Dhypernet.test.halt-at=table-commit"), append);
     assertEquals(137, afterCommit.exitCode(), afterCommit.output());
@@ -274,12 +269,51 @@ class HdfsIT {
     CliRunner.Result next = CliRunner.run(append);
     assertEquals(0, next.exitCode(), next.toString());
     assertTable(warehouse, 3, 3 * rows);
-    assertEquals(3, runDirectories(warehouse).size(), "the next run removed the uncommitted "
-        + "files and nothing else: " + runDirectories(warehouse));
+    assertEquals(3, runDirectories(warehouse + "/db/W/data").size(),
+        "the next run kept the committed files of the halted run");
   }
 
-  private static List<String> runDirectories(String warehouse) throws IOException {
-    FileStatus[] runs = fs.listStatus(new org.apache.hadoop.fs.Path(warehouse + "/db/W/data"));
+  /**
+   * A Delta table on HDFS, its driver halted while committing (the version's file written, not
+   * yet renamed into place) and right after: the table is at the old or the new version, each
+   * version's rejects exist, and the next run removes the files of the run that never committed.
+   */
+  @Test
+  @Order(5)
+  @Tag("spark-independent") // the Delta log is written by our code, the same on every line:
+  @Tag("on-4.2") // runs on 4.2, whose suite has no Iceberg halts
+  void aDeltaTableOnHdfsIsAtItsOldOrNewVersionWhereverItsDriverHalts() throws Exception {
+    String table = cluster.hdfs("/hdfs-delta/W");
+    String[] append = {"run", "--input", in + "/w", "--configs", in + "/configs",
+        "--output-format", "delta", "--table", table, "--rejects",
+        cluster.hdfs("/hdfs-delta/rejects"), "--mode", "append", "--engine", "jvm", "--master",
+        "local[2]"};
+    long rows = ROWS + TRAINED_ROWS - 4;
+    CliRunner.Result created = CliRunner.run(append);
+    assertEquals(0, created.exitCode(), created.toString());
+
+    Launcher.Outcome duringCommit = Launcher.run(
+        Map.of("HYPERNET_JAVA_OPTS", "-Dhypernet.test.halt-at=table-log-written"), append);
+    assertEquals(137, duringCommit.exitCode(), duringCommit.output());
+    assertEquals(3, runDirectories(table).size(), "the log and both runs' files: "
+        + runDirectories(table));
+    assertDeltaTable(table, 1, rows);
+
+    Launcher.Outcome afterCommit = Launcher.run(
+        Map.of("HYPERNET_JAVA_OPTS", "-Dhypernet.test.halt-at=table-commit"), append);
+    assertEquals(137, afterCommit.exitCode(), afterCommit.output());
+    assertEquals(3, runDirectories(table).size(), "the run removed the uncommitted files of the "
+        + "one halted during its commit, and nothing else: " + runDirectories(table));
+
+    CliRunner.Result next = CliRunner.run(append);
+    assertEquals(0, next.exitCode(), next.toString());
+    assertDeltaTable(table, 3, 3 * rows);
+    assertEquals(4, runDirectories(table).size(), "the next run kept the committed files of "
+        + "the run halted after its commit: " + runDirectories(table));
+  }
+
+  private static List<String> runDirectories(String directory) throws IOException {
+    FileStatus[] runs = fs.listStatus(new org.apache.hadoop.fs.Path(directory));
     return Arrays.stream(runs).map(s -> s.getPath().getName()).sorted().toList();
   }
 
@@ -296,6 +330,24 @@ class HdfsIT {
         assertTrue(fs.exists(new org.apache.hadoop.fs.Path(rejects, "_report.json")), rejects);
       }
       assertEquals(rows, spark.table("h.db.W").count());
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** The table's versions and rows, and every version's rejects directory. */
+  private static void assertDeltaTable(String table, int versions, long rows) throws IOException {
+    SparkSession spark = DeltaTableTest.reader();
+    try {
+      List<Row> history = spark.sql("DESCRIBE HISTORY delta.`" + table + "`")
+          .select("userMetadata").collectAsList();
+      assertEquals(versions, history.size());
+      for (Row metadata : history) {
+        String rejects = metadata.getString(0)
+            .replaceFirst(".*\"hypernet.rejects\":\"([^\"]+)\".*", "$1");
+        assertTrue(fs.exists(new org.apache.hadoop.fs.Path(rejects, "_report.json")), rejects);
+      }
+      assertEquals(rows, spark.read().format("delta").load(table).count());
     } finally {
       spark.stop();
     }

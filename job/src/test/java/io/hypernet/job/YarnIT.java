@@ -80,10 +80,14 @@ class YarnIT {
         "" + PARTITIONS, "--out", cluster.hdfs("/data"), "--master", "local[2]");
     assertEquals(0, r.exitCode(), r.toString());
     // The applications of the other tests run on the cluster while the kill test runs (as
-    // applications share a cluster): the client-mode run and the exit-code run of this line
-    // (their tags say which line runs which).
-    run("client");
-    run(SparkHome.LINE.equals("3.5") ? "reject-policy" : "bad-input");
+    // applications share a cluster): 3.5's client-mode exit-code run, 4.2's client-mode run
+    // and cluster-mode exit-code run (their tags say which line runs which).
+    if (SparkHome.LINE.equals("3.5")) {
+      run("reject-policy");
+    } else {
+      run("client");
+      run("bad-input");
+    }
   }
 
   @AfterAll
@@ -146,6 +150,7 @@ class YarnIT {
   /** Client mode, the driver in spark-submit: its exit code is the job's, 0. */
   @Test
   @Order(2)
+  @Tag("on-4.2") // one line's client mode writes every row; 3.5's runs clientModeRejectPolicy...
   void clientModeWritesEveryRow() throws Exception {
     Submission s = run("client").await();
     assertEquals(0, s.exitCode(), s.console());

@@ -121,9 +121,13 @@ class OutputReadersTest {
     for (int p = 0; p < predicates.size(); p++) {
       assertSelects(predicates.get(p), expected.get(p));
     }
-    // Without pushdown the column index is never consulted: five settings differ.
-    for (boolean[] setting : new boolean[][] {{false, true, false}, {false, false, false},
-        {true, true, true}, {true, false, true}, {true, true, false}, {true, false, false}}) {
+    // Without pushdown the column index is never consulted: six settings differ. SHORT and
+    // BYTE are INT32 in the file as INT is: their pushed filters are what differs.
+    boolean[][] settings = kind == IdKind.SHORT || kind == IdKind.BYTE
+        ? new boolean[][] {{true, true, true}, {true, false, true}}
+        : new boolean[][] {{false, true, false}, {false, false, false}, {true, true, true},
+            {true, false, true}, {true, true, false}, {true, false, false}};
+    for (boolean[] setting : settings) {
       List<List<String>> actual =
           spark(bulk(kind), predicates, setting[0], setting[1], setting[2]);
       for (int p = 0; p < predicates.size(); p++) {
