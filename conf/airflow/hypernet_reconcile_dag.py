@@ -14,13 +14,15 @@ Set per deployment (read when the DAG file is parsed):
                  Spark 4, job/v4.2/target/hypernet-job-4.2_2.13-0.1.0-SNAPSHOT-spark.jar;
                  default: the Spark 3.5 jar copied to /opt/hypernet/)
   HYPERNET_DATA  the dataset root, e.g. hdfs:///data/hypernet
-  HYPERNET_TABLE to commit each day's W to an Apache Iceberg table instead (Spark 3.5 jar
-                 only), e.g. db.W in a Hadoop catalog on <data>/warehouse: one atomic
-                 commit per run, --mode overwrite-partitions (the day's configurations
-                 replace their earlier rows, so a retry commits the same rows again);
-                 rejects under <data>/rejects/ds=<ds>/<run id>, named in the snapshot's
-                 summary, and the last-run report at <data>/rejects/_last_run/ds=<ds>.report.json
-  HYPERNET_ICEBERG_JAR  with HYPERNET_TABLE: Iceberg's Spark runtime, which the application
+  HYPERNET_TABLE to commit each day's W to a table instead: one atomic commit per run,
+                 --mode overwrite-partitions (the day's configurations replace their
+                 earlier rows, so a retry commits the same rows again); rejects under
+                 <data>/rejects/ds=<ds>/<run id>, named in the commit's summary, and the
+                 last-run report at <data>/rejects/_last_run/ds=<ds>.report.json.
+                 Iceberg (Spark 3.5 jar only): a name, e.g. db.W, in a Hadoop catalog on
+                 <data>/warehouse. Delta: the table's location, e.g. <data>/tables/W.
+  HYPERNET_TABLE_FORMAT  iceberg (default) or delta
+  HYPERNET_ICEBERG_JAR  with an Iceberg table: Iceberg's Spark runtime, which the application
                  jar leaves out (default /opt/hypernet/iceberg-spark-runtime-3.5_2.12-1.12.0.jar)
 and the Airflow connection "spark_default" (master: yarn, spark://..., k8s://...).
 """
@@ -33,12 +35,15 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 JAR = os.environ.get("HYPERNET_JAR", "/opt/hypernet/hypernet-job-3.5_2.12-0.1.0-SNAPSHOT-spark.jar")
 DATA = os.environ.get("HYPERNET_DATA", "hdfs:///data/hypernet")
 TABLE = os.environ.get("HYPERNET_TABLE")
+TABLE_FORMAT = os.environ.get("HYPERNET_TABLE_FORMAT", "iceberg")
 ICEBERG_JAR = os.environ.get("HYPERNET_ICEBERG_JAR",
                              "/opt/hypernet/iceberg-spark-runtime-3.5_2.12-1.12.0.jar")
+ICEBERG = TABLE and TABLE_FORMAT == "iceberg"
 
 if TABLE:
-    OUTPUT_ARGS = ["--output-format", "iceberg", "--table", TABLE,
-                   "--warehouse", DATA + "/warehouse",
+    # A Delta table is named by its location; an Iceberg one lives in a catalog.
+    CATALOG_ARGS = ["--warehouse", DATA + "/warehouse"] if ICEBERG else []
+    OUTPUT_ARGS = ["--output-format", TABLE_FORMAT, "--table", TABLE, *CATALOG_ARGS,
                    "--rejects", DATA + "/rejects/ds={{ ds }}", "--mode", "overwrite-partitions"]
 else:
     OUTPUT_ARGS = ["--output", DATA + "/W/ds={{ ds }}", "--mode", "overwrite"]
@@ -82,7 +87,7 @@ with DAG(
         task_id="reconcile",
         conn_id="spark_default",
         application=JAR,
-        jars=ICEBERG_JAR if TABLE else None,
+        jars=ICEBERG_JAR if ICEBERG else None,
         java_class="io.hypernet.job.HypernetCli",
         name="hypernet-reconcile-{{ ds }}",
         driver_memory="4g",

@@ -122,9 +122,31 @@ class AirflowDagIT {
    */
   @Test
   void theTableVariantCommitsTheDayToAnIcebergTable() throws Exception {
-    Map<String, String> env = Map.of("PYTHONPYCACHEPREFIX", dir.resolve("pycache").toString(),
-        "HYPERNET_DATA", "hdfs:///data/h", "HYPERNET_TABLE", "db.W", "HYPERNET_ICEBERG_JAR",
-        "/opt/iceberg.jar");
+    String command = renderedCommand(Map.of("HYPERNET_DATA", "hdfs:///data/h", "HYPERNET_TABLE",
+        "db.W", "HYPERNET_ICEBERG_JAR", "/opt/iceberg.jar"));
+    assertTrue(command.contains("--jars /opt/iceberg.jar"), command);
+    assertTrue(command.contains("run --input hdfs:///data/h/w/ds=" + DS + " --configs "
+        + "hdfs:///data/h/configs --output-format iceberg --table db.W --warehouse "
+        + "hdfs:///data/h/warehouse --rejects hdfs:///data/h/rejects/ds=" + DS
+        + " --mode overwrite-partitions"), command);
+    assertFalse(command.contains("--output "), command);
+  }
+
+  @Test
+  void theDeltaVariantCommitsTheDayToADeltaTableByItsLocation() throws Exception {
+    String command = renderedCommand(Map.of("HYPERNET_DATA", "hdfs:///data/h", "HYPERNET_TABLE",
+        "hdfs:///data/h/tables/W", "HYPERNET_TABLE_FORMAT", "delta"));
+    assertTrue(command.contains("run --input hdfs:///data/h/w/ds=" + DS + " --configs "
+        + "hdfs:///data/h/configs --output-format delta --table hdfs:///data/h/tables/W "
+        + "--rejects hdfs:///data/h/rejects/ds=" + DS + " --mode overwrite-partitions"), command);
+    assertFalse(command.contains("--jars"), "Delta needs no jar to write: " + command);
+    assertFalse(command.contains("--warehouse"), command);
+  }
+
+  /** The spark-submit command the DAG's task renders for {@link #DS} with this environment. */
+  private String renderedCommand(Map<String, String> settings) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(settings);
+    env.put("PYTHONPYCACHEPREFIX", dir.resolve("pycache").toString());
     assumeTrue(pythonInstalled(), "python3 is not installed: the DAG cannot be checked here");
     installJinja(env);
     assertEquals(0, run(List.of("python3", SparkHome.JOB.resolve(
@@ -133,13 +155,7 @@ class AirflowDagIT {
     List<String> args = new ArrayList<>();
     new ObjectMapper().readTree(dir.resolve("render.json").toFile()).get("command")
         .forEach(arg -> args.add(arg.asText()));
-    String command = String.join(" ", args);
-    assertTrue(command.contains("--jars /opt/iceberg.jar"), command);
-    assertTrue(command.contains("run --input hdfs:///data/h/w/ds=" + DS + " --configs "
-        + "hdfs:///data/h/configs --output-format iceberg --table db.W --warehouse "
-        + "hdfs:///data/h/warehouse --rejects hdfs:///data/h/rejects/ds=" + DS
-        + " --mode overwrite-partitions"), command);
-    assertFalse(command.contains("--output "), command);
+    return String.join(" ", args);
   }
 
   /** The renderer's one package, from the machine's package index when missing. */

@@ -281,8 +281,10 @@ class DeltaTableTest {
 
     Path cleaned = Files.createDirectories(dir.resolve("cleaned/_delta_log"));
     Files.writeString(cleaned.resolve("00000000000000000012.json"), "{}\n");
-    Exception truncated = assertThrows(Exception.class, () -> DeltaTables.begin(
-        new DeltaTarget(cleaned.getParent().toString(), TableMode.APPEND), rows, "r", hadoop));
+    IllegalArgumentException truncated = assertThrows(IllegalArgumentException.class,
+        () -> DeltaTables.begin(
+            new DeltaTarget(cleaned.getParent().toString(), TableMode.APPEND), rows, "r",
+            hadoop));
     assertTrue(truncated.getMessage().contains("starts at version 12"), truncated.getMessage());
 
     CliRunner.Result warehouse = CliRunner.run("run", "--input", dir + "/in/w", "--configs",

@@ -117,7 +117,7 @@ public final class DeltaTables {
       LogState state = new LogState(log);
       TreeMap<Long, Path> versions = versions(fs, log);
       if (!versions.isEmpty() && versions.firstKey() != 0) {
-        throw new IOException("the log of table " + name + " starts at version "
+        throw new IllegalArgumentException("the log of table " + name + " starts at version "
             + versions.firstKey() + " (older versions were cleaned up after a checkpoint); "
             + "hypernet replays a Delta log from version 0 and cannot commit to this table");
       }

@@ -74,8 +74,11 @@ class BenchCommandTest {
     assertEquals(0, r.exitCode(), r.toString());
     assertTrue(r.out().contains("| job → Parquet directory | 1 | "), r.out());
     assertTrue(r.out().contains("| job → new Iceberg table (--mode error) | 1 | "), r.out());
-    assertTrue(r.out().matches("(?s).*The commit alone: 200 files in \\d+ ms, \\d+ ms per "
-        + "1,000 files.*"), r.out());
+    assertTrue(r.out().contains("| job → new Delta table (--mode error) | 1 | "), r.out());
+    for (String format : List.of("iceberg", "delta")) {
+      assertTrue(r.out().matches("(?s).*The commit alone \\(" + format + "\\): 200 files in "
+          + "\\d+ ms, \\d+ ms per 1,000 files.*"), r.out());
+    }
     SparkSession spark = LocalSpark.start("local[2]", Map.of(
         "spark.sql.catalog.bench", "org.apache.iceberg.spark.SparkCatalog",
         "spark.sql.catalog.bench.type", "hadoop",
@@ -85,6 +88,9 @@ class BenchCommandTest {
           spark.table("bench.db.W1")).count(), "the table holds the directory's rows");
       assertEquals(200, spark.table("bench.db.W1").count());
       assertEquals(200, spark.table("bench.db.Commit").count());
+      assertEquals(0, spark.read().parquet(dir + "/parquet-1").exceptAll(
+          spark.read().parquet(dir + "/delta-1/hypernet-*")).count(),
+          "the Delta table's files hold the directory's rows");
     } finally {
       spark.stop();
     }
