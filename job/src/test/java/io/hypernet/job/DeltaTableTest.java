@@ -46,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing. Delta runs on both Spark lines.
  */
 class DeltaTableTest {
-  private static final int ROWS = 600;
-  private static final int BAD_ROWS = 4;
+  private static final int ROWS = TableReaders.ROWS;
+  private static final int BAD_ROWS = TableReaders.BAD_ROWS;
 
   @TempDir
   static Path dir;
@@ -56,10 +56,7 @@ class DeltaTableTest {
   @BeforeAll
   static void generate() {
     table = dir + "/W";
-    CliRunner.Result r = CliRunner.run("generate", "--rows", "" + ROWS, "--configs", "3",
-        "--l", "8", "--n", "4", "--D", "6", "--hidden-dim", "16", "--bad-rows", "" + BAD_ROWS,
-        "--partitions", "3", "--out", dir + "/in", "--master", "local[2]");
-    assertEquals(0, r.exitCode(), r.toString());
+    TableReaders.generateInput(dir);
   }
 
   private static CliRunner.Result run(String input, String mode, String... more) {
@@ -86,15 +83,7 @@ class DeltaTableTest {
 
   /** The data files Spark read for a query: its file scan's metric. */
   private static long filesRead(Dataset<Row> query) {
-    query.collectAsList();
-    var leaves = query.queryExecution().executedPlan().collectLeaves();
-    for (int i = 0; i < leaves.size(); i++) {
-      var metric = leaves.apply(i).metrics().get("numFiles");
-      if (metric.isDefined()) {
-        return metric.get().value();
-      }
-    }
-    throw new AssertionError("no file scan in " + query.queryExecution().executedPlan());
+    return TableReaders.scanMetric(query, "numFiles");
   }
 
   @Test

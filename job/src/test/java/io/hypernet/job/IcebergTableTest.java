@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a Parquet run writes, filters prune files, and a conflicting or failed write commits nothing.
  */
 class IcebergTableTest {
-  private static final int ROWS = 600;
-  private static final int BAD_ROWS = 4;
+  private static final int ROWS = TableReaders.ROWS;
+  private static final int BAD_ROWS = TableReaders.BAD_ROWS;
   private static final String TABLE = "hypernet.db.W";
 
   @TempDir
@@ -52,10 +52,7 @@ class IcebergTableTest {
   @BeforeAll
   static void generate() {
     warehouse = dir + "/warehouse";
-    CliRunner.Result r = CliRunner.run("generate", "--rows", "" + ROWS, "--configs", "3",
-        "--l", "8", "--n", "4", "--D", "6", "--hidden-dim", "16", "--bad-rows", "" + BAD_ROWS,
-        "--partitions", "3", "--out", dir + "/in", "--master", "local[2]");
-    assertEquals(0, r.exitCode(), r.toString());
+    TableReaders.generateInput(dir);
   }
 
   private static CliRunner.Result run(String input, String mode, String... more) {
@@ -80,15 +77,7 @@ class IcebergTableTest {
    * a file relation, so {@code inputFiles()} does not see them).
    */
   private static long plannedFiles(Dataset<Row> query) {
-    query.collectAsList();
-    var leaves = query.queryExecution().executedPlan().collectLeaves();
-    for (int i = 0; i < leaves.size(); i++) {
-      var metric = leaves.apply(i).metrics().get("resultDataFiles");
-      if (metric.isDefined()) {
-        return metric.get().value();
-      }
-    }
-    throw new AssertionError("no Iceberg scan in " + query.queryExecution().executedPlan());
+    return TableReaders.scanMetric(query, "resultDataFiles");
   }
 
   private static long snapshots(SparkSession spark) {

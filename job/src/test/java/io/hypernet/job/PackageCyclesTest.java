@@ -34,8 +34,8 @@ class PackageCyclesTest {
       Path.of("../udf/v3.5/src/main/java"), Path.of("../udf/v4.2/src/main/java"));
   private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+([\\w.]+);");
   // A reference to a class of the job: the package is everything before the first capital.
-  private static final Pattern REFERENCE =
-      Pattern.compile("\\b(io\\.hypernet\\.(?:job|spark|ml|parquet)(?:\\.[a-z]\\w*)*)\\.[A-Z]");
+  private static final Pattern REFERENCE = Pattern.compile(
+      "\\b(io\\.hypernet\\.(?:job|spark|ml|parquet|table)(?:\\.[a-z]\\w*)*)\\.[A-Z]");
 
   @Test
   void jobPackagesHaveNoCycle() throws IOException {
@@ -53,12 +53,12 @@ class PackageCyclesTest {
           graph.computeIfAbsent(p, k -> new TreeSet<>()).addAll(uses));
     }
     assertTrue(graph.keySet().containsAll(Set.of("io.hypernet.spark", "io.hypernet.ml",
-        "io.hypernet.spark.internal", "io.hypernet.spark.internal.gpu", "io.hypernet.parquet")),
-        "sources not found: " + graph.keySet());
+        "io.hypernet.spark.internal", "io.hypernet.spark.internal.gpu", "io.hypernet.parquet",
+        "io.hypernet.table")), "sources not found: " + graph.keySet());
     assertEquals(Optional.empty(), cycle(graph), "package cycle");
     // The machinery never reaches up into the API it serves.
     for (String internal : List.of("io.hypernet.spark.internal", "io.hypernet.spark.internal.gpu",
-        "io.hypernet.parquet")) {
+        "io.hypernet.parquet", "io.hypernet.table")) {
       assertTrue(!graph.get(internal).contains("io.hypernet.spark")
           && !graph.get(internal).contains("io.hypernet.ml"), internal + " uses the API: "
           + graph.get(internal));

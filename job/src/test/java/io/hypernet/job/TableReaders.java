@@ -15,9 +15,41 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Reads a table's rows and files as its consumers do: Spark, DuckDB, pyarrow. */
+/**
+ * What the table tests share: their input, and reading a table's rows and files as its consumers
+ * do (Spark, DuckDB, pyarrow).
+ */
 final class TableReaders {
+  /** Rows of the tests' input; {@link #BAD_ROWS} of them are rejected. */
+  static final int ROWS = 600;
+  static final int BAD_ROWS = 4;
+
   private TableReaders() {}
+
+  /** Writes the input, three configurations (n=4, D=6), to {@code dir/in}. */
+  static void generateInput(Path dir) {
+    CliRunner.Result r = CliRunner.run("generate", "--rows", "" + ROWS, "--configs", "3",
+        "--l", "8", "--n", "4", "--D", "6", "--hidden-dim", "16", "--bad-rows", "" + BAD_ROWS,
+        "--partitions", "3", "--out", dir + "/in", "--master", "local[2]");
+    assertEquals(0, r.exitCode(), r.toString());
+  }
+
+  /**
+   * Runs the query and returns its scan's metric {@code metric}: the data files it read (a
+   * file scan's {@code numFiles}, an Iceberg scan's {@code resultDataFiles}).
+   */
+  static long scanMetric(Dataset<Row> query, String metric) {
+    query.collectAsList();
+    var leaves = query.queryExecution().executedPlan().collectLeaves();
+    for (int i = 0; i < leaves.size(); i++) {
+      var value = leaves.apply(i).metrics().get(metric);
+      if (value.isDefined()) {
+        return value.get().value();
+      }
+    }
+    throw new AssertionError("no scan with " + metric + " in "
+        + query.queryExecution().executedPlan());
+  }
 
   /** config_id/id → W's values, as a comparable text. */
   static Map<String, String> rows(Dataset<Row> rows) {

@@ -227,39 +227,23 @@ public final class DeltaTables {
   }
 
   /** One run's files and their commit. */
-  private static final class Write implements TableWrite {
-    private final String name;
+  private static final class Write extends RunDirectoryWrite {
     private final FileSystem fs;
     private final Path root;
     private final LogState state;
     private final StructType schema;
     private final String configColumn;
     private final TableMode mode;
-    private final Configuration hadoop;
-    private final Path directory;
-    private boolean committed;
 
     Write(String name, FileSystem fs, Path root, LogState state, StructType schema,
         String configColumn, TableMode mode, String runId, Configuration hadoop) {
-      this.name = name;
+      super(name, root, runId, hadoop);
       this.fs = fs;
       this.root = root;
       this.state = state;
       this.schema = schema;
       this.configColumn = configColumn;
       this.mode = mode;
-      this.hadoop = hadoop;
-      this.directory = new Path(root, RunFiles.RUN_PREFIX + runId);
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public String dataDirectory() {
-      return directory.toString();
     }
 
     /** None: a Delta table without column mapping maps columns by name. */
@@ -307,8 +291,8 @@ public final class DeltaTables {
       long version = put(content.toString().getBytes(StandardCharsets.UTF_8));
       committed = true;
       LOG.info("committed {} files, {} rows to {} as version {} ({} ms)", adds.size(), rows,
-          name, version, (System.nanoTime() - started) / 1_000_000);
-      return new TableCommit(name, version, adds.size(), rows);
+          name(), version, (System.nanoTime() - started) / 1_000_000);
+      return new TableCommit(name(), version, adds.size(), rows);
     }
 
     /**
@@ -328,12 +312,12 @@ public final class DeltaTables {
               && attempt < APPEND_ATTEMPTS && !state.layoutChangedSince(fs, state.version);
           if (!retry) {
             throw new TableConflictException("another writer committed version " + version
-                + " of table " + name + " while this run wrote it; nothing of this run was "
+                + " of table " + name() + " while this run wrote it; nothing of this run was "
                 + "committed", e);
           }
           version = LogState.versions(fs, log).lastKey() + 1;
           LOG.info("another writer took version {} of {}; this append takes {}", version - 1,
-              name, version);
+              name(), version);
         }
       }
     }
@@ -463,14 +447,7 @@ public final class DeltaTables {
     @Override
     public List<String> removeAbandoned(Predicate<String> runGone) throws IOException {
       return RunFiles.removeAbandoned(fs, directory, runGone,
-          () -> LogState.read(fs, new Path(root, LOG_DIRECTORY), name).runDirectories, name);
-    }
-
-    @Override
-    public void close() {
-      if (!committed) {
-        RunFiles.removeUncommitted(directory, hadoop);
-      }
+          () -> LogState.read(fs, new Path(root, LOG_DIRECTORY), name()).runDirectories, name());
     }
   }
 }

@@ -3,7 +3,6 @@ package io.hypernet.table;
 import io.hypernet.parquet.FieldIds;
 import io.hypernet.spark.internal.ParquetFooters;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -133,41 +132,24 @@ public final class IcebergTables {
   }
 
   /** One run's files and their commit. */
-  private static final class Write implements TableWrite {
-    private final String name;
+  private static final class Write extends RunDirectoryWrite {
     private final Catalog catalog;
     private final Table table;
     /** The table's creation, committed with the first rows; null for an existing table. */
     private final Transaction create;
     private final TableMode mode;
-    private final Configuration hadoop;
-    private final Path directory;
     private final Long startSnapshot;
-    private boolean committed;
 
     Write(String name, Catalog catalog, Table table, Transaction create, TableMode mode,
         String runId, Configuration hadoop) {
-      this.name = name;
+      super(name, new Path(table.properties().getOrDefault(
+          TableProperties.WRITE_DATA_LOCATION, table.location() + "/data")), runId, hadoop);
       this.catalog = catalog;
       this.table = table;
       this.create = create;
       this.mode = mode;
-      this.hadoop = hadoop;
-      String data = table.properties().getOrDefault(TableProperties.WRITE_DATA_LOCATION,
-          table.location() + "/data");
-      this.directory = new Path(data, RunFiles.RUN_PREFIX + runId);
       this.startSnapshot = table.currentSnapshot() == null ? null
           : table.currentSnapshot().snapshotId();
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public String dataDirectory() {
-      return directory.toString();
     }
 
     @Override
@@ -193,19 +175,20 @@ public final class IcebergTables {
           create.commitTransaction();
         }
       } catch (ValidationException | CommitFailedException | AlreadyExistsException e) {
-        throw new TableConflictException("another writer changed table " + name + " while this "
-            + "run wrote it; nothing of this run was committed: " + e.getMessage(), e);
+        throw new TableConflictException("another writer changed table " + name() + " while "
+            + "this run wrote it; nothing of this run was committed: " + e.getMessage(), e);
       } catch (CommitStateUnknownException e) {
         committed = true; // the files may be in the table now: keep them
-        throw new IOException("the commit to table " + name + " may or may not have happened ("
-            + e.getMessage() + "); this run's files under " + directory + " were kept", e);
+        throw new IOException("the commit to table " + name() + " may or may not have happened "
+            + "(" + e.getMessage() + "); this run's files under " + directory + " were kept", e);
       }
       committed = true;
       long snapshot = (create != null ? create.table() : table).currentSnapshot().snapshotId();
       LOG.info("committed {} files, {} rows to {} as snapshot {} ({} ms: footers {} ms, commit "
-          + "{} ms)", files.size(), rows, name, snapshot, (System.nanoTime() - started) / 1_000_000,
+          + "{} ms)", files.size(), rows, name(), snapshot,
+          (System.nanoTime() - started) / 1_000_000,
           (footersRead - started) / 1_000_000, (System.nanoTime() - footersRead) / 1_000_000);
-      return new TableCommit(name, snapshot, files.size(), rows);
+      return new TableCommit(name(), snapshot, files.size(), rows);
     }
 
     private SnapshotUpdate<?> update(List<DataFile> files) {
@@ -236,7 +219,7 @@ public final class IcebergTables {
           }
           return replace.validateNoConflictingData().validateNoConflictingDeletes();
         }
-        default -> throw new IllegalStateException("table " + name + " exists; mode " + mode);
+        default -> throw new IllegalStateException("table " + name() + " exists; mode " + mode);
       }
     }
 
@@ -300,7 +283,7 @@ public final class IcebergTables {
     @Override
     public List<String> removeAbandoned(Predicate<String> runGone) throws IOException {
       return RunFiles.removeAbandoned(directory.getFileSystem(hadoop), directory, runGone,
-          this::referencedRunDirectories, name);
+          this::referencedRunDirectories, name());
     }
 
     /** The run directories named by any snapshot: in its summary or by its live files. */
@@ -330,19 +313,14 @@ public final class IcebergTables {
       return runs;
     }
 
+    /** Closes the catalog this write built: its FileIO, its clients. */
     @Override
-    public void close() {
-      try {
-        if (!committed) {
-          RunFiles.removeUncommitted(directory, hadoop);
-        }
-      } finally {
-        if (catalog instanceof java.io.Closeable closeable) { // its FileIO, its clients
-          try {
-            closeable.close();
-          } catch (IOException e) {
-            LOG.debug("closing the catalog of {}: {}", name, e.toString());
-          }
+    protected void release() {
+      if (catalog instanceof java.io.Closeable closeable) {
+        try {
+          closeable.close();
+        } catch (IOException e) {
+          LOG.debug("closing the catalog of {}: {}", name(), e.toString());
         }
       }
     }
