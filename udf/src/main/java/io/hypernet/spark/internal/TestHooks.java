@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *       MILLIS before its second batch (interruptibly, so a killed attempt ends at once);
  *   <li>{@value #HALT_AT}{@code =STEP} (a driver system property): the driver halts (exit 137, no
  *       finally blocks or shutdown hooks, as after SIGKILL) right after that publish step (a
- *       table run's are {@code table-files}, before its commit, and {@code table-commit});
+ *       table run's are {@code table-files}, before its commit, {@code table-log-written},
+ *       a Delta version written but not yet renamed into place, and {@code table-commit});
  *       {@value #PAUSE_AT}{@code =STEP} waits there until the file {@value #RESUME_FILE} names
  *       exists;
  *   <li>{@value #LEASE_REFRESH_MS} and {@value #LEASE_EXPIRY_MS} (driver system properties):
