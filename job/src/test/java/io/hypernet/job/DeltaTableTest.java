@@ -173,8 +173,7 @@ class DeltaTableTest {
     assertTrue(filesRead(ofId) < all, "id statistics skip files");
   }
 
-  @Tag("spark-independent") // the log is written by our code, the same on every line:
-  @Tag("on-4.2") // runs on 4.2, whose suite has no Iceberg
+  @Tag("spark-independent") // the log is written by our code, the same on every line
   @Test
   void aConflictingOrFailedWriteCommitsNothingAndLeavesNoFiles() throws Exception {
     String library = dir + "/library-W";
@@ -275,6 +274,14 @@ class DeltaTableTest {
             new DeltaTarget(cleaned.getParent().toString(), TableMode.APPEND), rows, "r",
             hadoop));
     assertTrue(truncated.getMessage().contains("starts at version 12"), truncated.getMessage());
+
+    Path parquet = Files.createDirectories(dir.resolve("parquet-output"));
+    Files.writeString(parquet.resolve("part-00000.parquet"), "");
+    IllegalArgumentException notDelta = assertThrows(IllegalArgumentException.class,
+        () -> DeltaTables.begin(new DeltaTarget(parquet.toString(), TableMode.ERROR), rows, "r",
+            hadoop));
+    assertTrue(notDelta.getMessage().contains("is not a Delta table (no _delta_log) and holds"),
+        notDelta.getMessage());
 
     CliRunner.Result warehouse = CliRunner.run("run", "--input", dir + "/in/w", "--configs",
         dir + "/in/configs", "--output-format", "delta", "--table", table, "--warehouse",

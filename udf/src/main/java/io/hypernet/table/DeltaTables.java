@@ -83,6 +83,9 @@ public final class DeltaTables {
       String name = "delta.`" + root + "`";
       String configColumn = schema.fieldNames()[1];
       LogState state = LogState.read(fs, new Path(root, LOG_DIRECTORY), name);
+      if (!state.exists()) {
+        checkNothingElseAt(fs, root);
+      }
       if (state.exists()) {
         if (target.mode() == TableMode.ERROR) {
           throw new IllegalArgumentException("table " + name + " exists; mode append, overwrite "
@@ -95,6 +98,25 @@ public final class DeltaTables {
     } catch (IOException e) {
       throw new UncheckedIOException("reading the Delta log of " + target.location() + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A new table goes where nothing is, or only the files of runs that never committed: files of
+   * another kind (a Parquet output, say) would lie in the table unnamed by its log.
+   */
+  private static void checkNothingElseAt(FileSystem fs, Path root) throws IOException {
+    if (!fs.exists(root)) {
+      return;
+    }
+    for (FileStatus entry : fs.listStatus(root)) {
+      String entryName = entry.getPath().getName();
+      if (!entryName.equals(LOG_DIRECTORY) && !entryName.startsWith(RunFiles.RUN_PREFIX)
+          && !entryName.startsWith(".")) {
+        throw new IllegalArgumentException(root + " is not a Delta table (no " + LOG_DIRECTORY
+            + ") and holds " + entry.getPath() + "; create the table in a new or empty "
+            + "location");
+      }
     }
   }
 
