@@ -171,8 +171,7 @@ class S3StorageIT {
    * version, and the next run appends and removes the halted run's files.
    */
   @Test
-  @Tag("spark-independent") // the Delta log is written by our code, the same on every line:
-  @Tag("on-4.2") // runs on 4.2, whose suite has no Iceberg halts
+  @Tag("spark-independent") // the Delta log is written by our code, the same on every line
   void aDeltaTableOnS3IsAtItsOldOrNewVersionAndTheNextRunCleansUp() throws Exception {
     List<String> append = new ArrayList<>(List.of("run", "--input", "s3a://data/in/w",
         "--configs", "s3a://data/in/configs", "--output-format", "delta", "--table",
