@@ -251,7 +251,6 @@ public final class DeltaTables {
   /** One run's files and their commit. */
   private static final class Write extends RunDirectoryWrite {
     private final FileSystem fs;
-    private final Path root;
     private final LogState state;
     private final StructType schema;
     private final String configColumn;
@@ -261,7 +260,6 @@ public final class DeltaTables {
         String configColumn, TableMode mode, String runId, Configuration hadoop) {
       super(name, root, runId, hadoop);
       this.fs = fs;
-      this.root = root;
       this.state = state;
       this.schema = schema;
       this.configColumn = configColumn;
@@ -323,7 +321,7 @@ public final class DeltaTables {
      * layout conflicts with: it takes the next free version.
      */
     private long put(byte[] commit) throws IOException {
-      Path log = new Path(root, LOG_DIRECTORY);
+      Path log = state.log;
       long version = state.version + 1;
       for (int attempt = 1; ; attempt++) {
         try {
@@ -469,7 +467,7 @@ public final class DeltaTables {
     @Override
     public List<String> removeAbandoned(Predicate<String> runGone) throws IOException {
       return RunFiles.removeAbandoned(fs, directory, runGone,
-          () -> LogState.read(fs, new Path(root, LOG_DIRECTORY), name()).runDirectories, name());
+          () -> LogState.read(fs, state.log, name()).runDirectories, name());
     }
   }
 }
